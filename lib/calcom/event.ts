@@ -1,0 +1,225 @@
+/**
+ * Turns the raw bytes of a signed Cal.com delivery into one normalised {@link CalcomEvent}, or
+ * says why it is not a recognisable Cal.com envelope (custom template, form-urlencoded body,
+ * invalid JSON, unknown future trigger, or a known trigger missing what we rely on).
+ * @module
+ */
+import {
+  BOOKING_TRIGGERS,
+  type BookingPayload,
+  bookingPayloadSchema,
+  type BookingTrigger,
+  envelopeSchema,
+  formPayloadSchema,
+  KNOWN_TRIGGERS,
+  meetingPayloadSchema,
+  noShowPayloadSchema,
+  type Trigger,
+} from "./schema.ts";
+
+export interface Person {
+  name: string;
+  email: string;
+  timeZone?: string;
+}
+
+/** One answer of the booking form, flattened to text for storage and emails. */
+export interface Answer {
+  field: string;
+  label: string;
+  value: string;
+}
+
+/** What a booking event tells us about the booking, normalised. */
+export interface BookingFacts {
+  uid: string;
+  bookingId?: number;
+  title: string;
+  eventType?: string;
+  eventTypeId?: number;
+  startTime: string;
+  endTime: string;
+  organizer?: Person;
+  attendees: Person[];
+  location?: string;
+  meetingUrl?: string;
+  notes?: string;
+  calcomStatus?: string;
+  bookerUrl?: string;
+  sequence?: number;
+  answers: Answer[];
+  rescheduleUid?: string;
+  rescheduleStartTime?: string;
+  rescheduleEndTime?: string;
+  rescheduledBy?: string;
+  cancellationReason?: string;
+  cancelledBy?: string;
+  rejectionReason?: string;
+  requestReschedule?: boolean;
+}
+
+interface EventBase {
+  trigger: Trigger;
+  /** The envelope's `createdAt` (when Cal.com sent it), normalised; absent on flat bodies. */
+  createdAt?: string;
+}
+
+export type CalcomEvent =
+  | EventBase & { kind: "booking"; trigger: BookingTrigger; booking: BookingFacts }
+  | EventBase & { kind: "meeting"; booking: BookingFacts }
+  | EventBase & {
+    kind: "no_show";
+    bookingUid: string;
+    noShow: { email: string; noShow: boolean }[];
+  }
+  | EventBase & { kind: "form"; formId: string; formName: string }
+  | EventBase & { kind: "ping" }
+  | EventBase & { kind: "other"; bookingUid?: string };
+
+export type ParsedDelivery =
+  | { recognised: true; event: CalcomEvent }
+  | { recognised: false; reason: string; trigger?: string };
+
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+const MAX_ANSWER_TEXT = 2000;
+
+/**
+ * Parses a delivery by its content, not its `Content-Type`: Cal.com's newer sender posts the
+ * JSON envelope under a form-urlencoded type when a template is configured.
+ */
+export function parseCalcomDelivery(body: Uint8Array): ParsedDelivery {
+  let json: unknown;
+  try {
+    json = JSON.parse(utf8.decode(body));
+  } catch {
+    return { recognised: false, reason: "body is not JSON" };
+  }
+  const envelope = envelopeSchema.safeParse(json);
+  if (!envelope.success) return { recognised: false, reason: "no triggerEvent" };
+  const { triggerEvent, createdAt } = envelope.data;
+  if (!isKnownTrigger(triggerEvent)) {
+    return { recognised: false, reason: "unknown trigger", trigger: triggerEvent };
+  }
+  // MEETING_* bodies are flat (the booking row next to triggerEvent) unless wrapped.
+  const wrapped = envelope.data.payload !== undefined;
+  const payload = wrapped ? envelope.data.payload : json;
+  // A flat body's createdAt is the booking row's, not the delivery's.
+  const event = toEvent(triggerEvent, payload, wrapped ? createdAt : undefined);
+  if (!event) {
+    return { recognised: false, reason: "payload shape not recognised", trigger: triggerEvent };
+  }
+  return { recognised: true, event };
+}
+
+function isKnownTrigger(trigger: string): trigger is Trigger {
+  return (KNOWN_TRIGGERS as readonly string[]).includes(trigger);
+}
+
+function isBookingTrigger(trigger: Trigger): trigger is BookingTrigger {
+  return (BOOKING_TRIGGERS as readonly string[]).includes(trigger);
+}
+
+function toEvent(trigger: Trigger, payload: unknown, createdAt?: string): CalcomEvent | null {
+  if (isBookingTrigger(trigger)) {
+    const parsed = bookingPayloadSchema.safeParse(payload);
+    return parsed.success
+      ? { kind: "booking", trigger, createdAt, booking: bookingFacts(parsed.data) }
+      : null;
+  }
+  switch (trigger) {
+    case "PING":
+      return { kind: "ping", trigger, createdAt };
+    case "MEETING_STARTED":
+    case "MEETING_ENDED": {
+      const parsed = meetingPayloadSchema.safeParse(payload);
+      if (!parsed.success) return null;
+      const { uid, title, startTime, endTime, attendees, location } = parsed.data;
+      const organizer = parsed.data.organizer ?? parsed.data.user ?? undefined;
+      const booking = {
+        uid,
+        title,
+        startTime,
+        endTime,
+        attendees,
+        location,
+        organizer,
+        answers: [],
+      };
+      return { kind: "meeting", trigger, createdAt, booking };
+    }
+    case "BOOKING_NO_SHOW_UPDATED": {
+      const parsed = noShowPayloadSchema.safeParse(payload);
+      if (!parsed.success) return null;
+      const { bookingUid, attendees } = parsed.data;
+      return { kind: "no_show", trigger, createdAt, bookingUid, noShow: attendees };
+    }
+    case "FORM_SUBMITTED":
+    case "FORM_SUBMITTED_NO_EVENT": {
+      const parsed = formPayloadSchema.safeParse(payload);
+      return parsed.success ? { kind: "form", trigger, createdAt, ...parsed.data } : null;
+    }
+    default:
+      return { kind: "other", trigger, createdAt, bookingUid: relatedBookingUid(payload) };
+  }
+}
+
+/** Recording, no-show-video and report payloads name their booking in one of these places. */
+function relatedBookingUid(payload: unknown): string | undefined {
+  if (typeof payload !== "object" || payload === null) return undefined;
+  const p = payload as Record<string, unknown>;
+  const nested = p.booking as Record<string, unknown> | undefined;
+  const uid = p.bookingUid ?? p.uid ?? (typeof nested === "object" ? nested?.uid : undefined);
+  return typeof uid === "string" && uid.length > 0 ? uid : undefined;
+}
+
+function bookingFacts(p: BookingPayload): BookingFacts {
+  return {
+    uid: p.uid,
+    bookingId: p.bookingId ?? undefined,
+    title: p.title,
+    eventType: p.eventTitle ?? p.type,
+    eventTypeId: p.eventTypeId ?? undefined,
+    startTime: p.startTime,
+    endTime: p.endTime,
+    organizer: p.organizer,
+    attendees: p.attendees,
+    location: p.location,
+    meetingUrl: p.metadata?.videoCallUrl ?? p.videoCallData?.url,
+    notes: p.additionalNotes || p.description,
+    calcomStatus: p.status,
+    bookerUrl: p.bookerUrl,
+    sequence: p.iCalSequence ?? undefined,
+    answers: answers(p.responses ?? {}),
+    rescheduleUid: p.rescheduleUid,
+    rescheduleStartTime: p.rescheduleStartTime ?? undefined,
+    rescheduleEndTime: p.rescheduleEndTime ?? undefined,
+    rescheduledBy: p.rescheduledBy,
+    cancellationReason: p.cancellationReason,
+    cancelledBy: p.cancelledBy,
+    rejectionReason: p.rejectionReason,
+    requestReschedule: p.requestReschedule ?? undefined,
+  };
+}
+
+function answers(responses: Record<string, { label: string; value?: unknown }>): Answer[] {
+  return Object.entries(responses)
+    .filter(([, r]) => r.value !== undefined && r.value !== null && r.value !== "")
+    .map(([field, r]) => ({
+      field,
+      label: r.label || field,
+      value: answerText(r.value).slice(0, MAX_ANSWER_TEXT),
+    }));
+}
+
+function answerText(value: unknown): string {
+  if (typeof value === "string") return value;
+  if (Array.isArray(value)) return value.map(answerText).join(", ");
+  if (typeof value === "object" && value !== null) {
+    const { value: inner, optionValue } = value as Record<string, unknown>;
+    if (inner !== undefined) {
+      return [answerText(inner), answerText(optionValue)].filter(Boolean).join(" ");
+    }
+    return JSON.stringify(value);
+  }
+  return value === undefined || value === null ? "" : String(value);
+}

@@ -1,0 +1,154 @@
+/**
+ * Bookings: the projection of Cal.com events keyed by booking uid, with reschedule links both
+ * ways, a status history and a recent-first index. Owns `["booking", uid]`,
+ * `["booking_recent", firstEventId, uid]` and the `["counter", "bookings", status]` counters.
+ * @module
+ */
+import type { CalcomEvent } from "../calcom/event.ts";
+import {
+  applyToBooking,
+  type BookingChange,
+  type BookingRecord,
+  type HistoryEntry,
+} from "./booking_projection.ts";
+import { adjustCounter } from "./counters.ts";
+
+export type { BookingRecord, BookingStatus } from "./booking_projection.ts";
+
+export const bookingKey = (uid: string) => ["booking", uid] as const;
+
+const EFFECTS: Record<string, HistoryEntry["effect"]> = {
+  BOOKING_CREATED: "booked",
+  BOOKING_PAID: "booked",
+  BOOKING_REQUESTED: "requested",
+  BOOKING_RESCHEDULED: "booked",
+  BOOKING_CANCELLED: "cancelled",
+  BOOKING_REJECTED: "rejected",
+};
+
+/**
+ * What an event changes, booking by booking. A reschedule changes two bookings: the new one
+ * (booked, linked from the old) and the old one (rescheduled, linked to the new).
+ */
+export function bookingChangesFor(
+  event: CalcomEvent,
+  eventId: string,
+  receivedAt: string,
+): BookingChange[] {
+  const at = event.createdAt ?? receivedAt;
+  const entry = (effect?: HistoryEntry["effect"], noShow?: boolean): HistoryEntry => ({
+    eventId,
+    trigger: event.trigger,
+    at,
+    ...(effect ? { effect } : {}),
+    ...(noShow !== undefined ? { noShow } : {}),
+  });
+  const now = receivedAt;
+  switch (event.kind) {
+    case "booking": {
+      const b = event.booking;
+      const main: BookingChange = {
+        uid: b.uid,
+        entry: entry(EFFECTS[event.trigger]),
+        facts: b,
+        now,
+        rescheduledFrom: event.trigger === "BOOKING_RESCHEDULED" ? b.rescheduleUid : undefined,
+        cancellation: event.trigger === "BOOKING_CANCELLED"
+          ? {
+            reason: b.cancellationReason,
+            by: b.cancelledBy,
+            requestReschedule: b.requestReschedule,
+          }
+          : undefined,
+        rejectionReason: b.rejectionReason,
+      };
+      if (
+        event.trigger !== "BOOKING_RESCHEDULED" || !b.rescheduleUid || b.rescheduleUid === b.uid
+      ) {
+        return [main];
+      }
+      // The old booking's facts, as far as this event knows them: used only if none arrive.
+      const fallbackFacts = {
+        ...b,
+        uid: b.rescheduleUid,
+        startTime: b.rescheduleStartTime ?? b.startTime,
+        endTime: b.rescheduleEndTime ?? b.endTime,
+      };
+      const old: BookingChange = {
+        uid: b.rescheduleUid,
+        entry: entry("rescheduled"),
+        fallbackFacts,
+        rescheduledTo: b.uid,
+        now,
+      };
+      return [main, old];
+    }
+    case "meeting":
+      return [{ uid: event.booking.uid, entry: entry(), facts: event.booking, now }];
+    case "no_show":
+      return [{
+        uid: event.bookingUid,
+        entry: entry(undefined, event.noShow.some((a) => a.noShow)),
+        now,
+      }];
+    case "other":
+      return event.bookingUid ? [{ uid: event.bookingUid, entry: entry(), now }] : [];
+    default:
+      return [];
+  }
+}
+
+/** The current booking with its versionstamp, for the ingest commit's checks. */
+export async function readBookings(
+  kv: Deno.Kv,
+  uids: string[],
+): Promise<Deno.KvEntryMaybe<BookingRecord>[]> {
+  if (uids.length === 0) return [];
+  return await kv.getMany<BookingRecord[]>(uids.map(bookingKey));
+}
+
+/**
+ * Adds a booking change to the ingest commit: checked against the version read, so a
+ * concurrent event for the same booking makes the commit retry with fresh state.
+ */
+export function addBookingMutations(
+  op: Deno.AtomicOperation,
+  current: Deno.KvEntryMaybe<BookingRecord>,
+  change: BookingChange,
+): BookingRecord {
+  const previous = current.value;
+  const next = applyToBooking(previous, change);
+  op.check({ key: current.key, versionstamp: current.versionstamp }).set(current.key, next);
+  if (!previous) op.set(["booking_recent", next.firstEventId, next.uid], null);
+  if (previous?.status !== next.status) {
+    if (previous) adjustCounter(op, ["counter", "bookings", previous.status], -1);
+    adjustCounter(op, ["counter", "bookings", next.status], 1);
+  }
+  if (!previous) adjustCounter(op, ["counter", "bookings", "total"], 1);
+  return next;
+}
+
+export async function getBooking(kv: Deno.Kv, uid: string): Promise<BookingRecord | null> {
+  return (await kv.get<BookingRecord>(bookingKey(uid))).value;
+}
+
+/** A page of bookings, most recently first seen first, resuming from `cursor`. */
+export async function listRecentBookings(
+  kv: Deno.Kv,
+  options: { limit?: number; cursor?: string } = {},
+): Promise<{ bookings: BookingRecord[]; cursor?: string }> {
+  const limit = options.limit ?? 50;
+  const iter = kv.list({ prefix: ["booking_recent"] }, {
+    limit,
+    reverse: true,
+    cursor: options.cursor,
+  });
+  const uids: string[] = [];
+  for await (const e of iter) uids.push(e.key[2] as string);
+  const bookings: BookingRecord[] = [];
+  for (let i = 0; i < uids.length; i += 10) {
+    const batch = await readBookings(kv, uids.slice(i, i + 10));
+    for (const b of batch) if (b.value) bookings.push(b.value);
+  }
+  return { bookings, cursor: uids.length === limit ? iter.cursor : undefined };
+}

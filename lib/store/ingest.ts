@@ -1,0 +1,129 @@
+/**
+ * The one commit that makes a webhook event visible: the event and its indexes, the booking
+ * projection(s), the outbox delivery (one email per booking uid per trigger) and counters, all in
+ * one `kv.atomic()` guarded by checks, retried with fresh reads when another event for the same
+ * booking commits first. Nothing is half-written: either all of it lands or none.
+ * @module
+ */
+import type { ParsedDelivery } from "../calcom/event.ts";
+import { addBookingMutations, bookingChangesFor, bookingKey } from "./bookings.ts";
+import type { BookingRecord } from "./booking_projection.ts";
+import { adjustCounter } from "./counters.ts";
+import { addDeliveryMutations, notificationKey } from "./deliveries.ts";
+import { addEventMutations, bodyDigest, digestKey, storeBodyChunks } from "./events.ts";
+import { newId } from "./ids.ts";
+
+export interface IncomingWebhook {
+  body: Uint8Array<ArrayBuffer>;
+  parsed: ParsedDelivery;
+  contentType?: string;
+  webhookVersion?: string;
+  requestId?: string;
+  receivedAt?: Date;
+}
+
+export interface IngestOptions {
+  /** Triggers that email staff (NOTIFY_EVENTS). */
+  notifyEvents: readonly string[];
+  /** Put new deliveries on the KV queue too (QUEUE_MODE=kv). */
+  enqueue: boolean;
+}
+
+export interface IngestResult {
+  id: string;
+  duplicate: boolean;
+  deliveryIds: string[];
+}
+
+/** Key of the last accepted event; also the change signal the dashboard watches. */
+export const LAST_EVENT_KEY = ["meta", "last_event"] as const;
+const MAX_COMMIT_TRIES = 20;
+
+/**
+ * Stores a verified webhook durably. Resolves only after the commit; throws when KV fails.
+ *
+ * @example
+ * const { id, duplicate } = await recordWebhook(kv, { body, parsed }, options);
+ */
+export async function recordWebhook(
+  kv: Deno.Kv,
+  incoming: IncomingWebhook,
+  options: IngestOptions,
+): Promise<IngestResult> {
+  const digest = await bodyDigest(incoming.body);
+  const received = incoming.receivedAt ?? new Date();
+  const id = newId(received.getTime());
+  const event = incoming.parsed.recognised ? incoming.parsed.event : undefined;
+  const changes = event ? bookingChangesFor(event, id, received.toISOString()) : [];
+  const notify = event?.kind === "booking" && options.notifyEvents.includes(event.trigger)
+    ? { uid: event.booking.uid, trigger: event.trigger }
+    : undefined;
+  const trigger = event?.trigger ??
+    (incoming.parsed.recognised ? undefined : incoming.parsed.trigger);
+
+  let chunksStored = false;
+  for (let attempt = 0; attempt < MAX_COMMIT_TRIES; attempt++) {
+    const keys: Deno.KvKey[] = [digestKey(digest), ...changes.map((c) => bookingKey(c.uid))];
+    if (notify) keys.push(notificationKey(notify.uid, notify.trigger));
+    const [existing, ...rest] = await kv.getMany(keys);
+    if (existing.value) return await countDuplicate(kv, existing.value as string);
+    if (!chunksStored) {
+      await storeBodyChunks(kv, digest, incoming.body);
+      chunksStored = true;
+    }
+    const bookings = rest.slice(0, changes.length) as Deno.KvEntryMaybe<BookingRecord>[];
+    const notificationExists = notify !== undefined && rest[changes.length].versionstamp !== null;
+
+    const op = kv.atomic();
+    addEventMutations(op, {
+      id,
+      receivedAt: received.toISOString(),
+      digest,
+      body: incoming.body,
+      contentType: incoming.contentType,
+      webhookVersion: incoming.webhookVersion,
+      requestId: incoming.requestId,
+      trigger,
+      reason: incoming.parsed.recognised ? undefined : incoming.parsed.reason,
+      event,
+      bookingUids: changes.map((c) => c.uid),
+    });
+    changes.forEach((change, i) => addBookingMutations(op, bookings[i], change));
+    const deliveryIds: string[] = [];
+    if (notify && !notificationExists) {
+      const delivery = addDeliveryMutations(op, {
+        id: newId(received.getTime()),
+        bookingUid: notify.uid,
+        trigger: notify.trigger,
+        eventId: id,
+        now: received,
+        requestId: incoming.requestId,
+        enqueue: options.enqueue,
+      });
+      deliveryIds.push(delivery.id);
+    }
+    addEventCounters(op, trigger, event !== undefined, received);
+    op.set(LAST_EVENT_KEY, { id, at: received.toISOString() });
+    if ((await op.commit()).ok) return { id, duplicate: false, deliveryIds };
+  }
+  throw new Error("ingest commit kept conflicting");
+}
+
+function addEventCounters(
+  op: Deno.AtomicOperation,
+  trigger: string | undefined,
+  recognised: boolean,
+  received: Date,
+): void {
+  adjustCounter(op, ["counter", "events", "all"], 1);
+  adjustCounter(op, ["counter", "events", "trigger", trigger ?? "(none)"], 1);
+  adjustCounter(op, ["counter", "events", "day", received.toISOString().slice(0, 10)], 1);
+  if (!recognised) adjustCounter(op, ["counter", "events", "unrecognised"], 1);
+}
+
+async function countDuplicate(kv: Deno.Kv, id: string): Promise<IngestResult> {
+  const op = kv.atomic();
+  adjustCounter(op, ["counter", "events", "duplicate"], 1);
+  await op.commit();
+  return { id, duplicate: true, deliveryIds: [] };
+}

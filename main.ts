@@ -1,0 +1,33 @@
+/**
+ * Start-up: configuration → KV → services → dispatchers and cron → HTTP server.
+ * `deno task start` runs a complete local instance on embedded defaults.
+ */
+import { createHandler } from "$fresh/server.ts";
+import manifest from "./fresh.gen.ts";
+import { initServices } from "./lib/app.ts";
+import { configOrExit, openKv, prepareServices } from "./lib/startup.ts";
+
+const config = configOrExit();
+const kv = await openKv(config);
+const { services, generatedSecret } = await prepareServices(config, kv);
+initServices(services);
+
+const handler = await createHandler(manifest);
+Deno.serve({
+  port: config.port,
+  onListen({ port }) {
+    const url = `http://localhost:${port}`;
+    console.log(
+      `calcom-webhook listening on ${url} · KV ${config.kvPath ?? "(Deno Deploy database)"} · ` +
+        `queue mode ${config.queueMode} · send a test event: deno task webhook:send --env local --event PING`,
+    );
+    if (generatedSecret) {
+      console.log(
+        `Webhook URL for Cal.com: ${config.publicUrl}/api/calcom-webhook · local secret ` +
+          `(${
+            generatedSecret.created ? "generated now" : "kept in KV"
+          }): ${generatedSecret.secret}`,
+      );
+    }
+  },
+}, handler);
