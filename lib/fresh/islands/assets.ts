@@ -1,0 +1,135 @@
+/**
+ * The browser bundles of a running server: loaded from `_fresh/` (written by `deno task build`)
+ * or, in development when no snapshot exists, built in memory at start-up; then served under
+ * `/_frsh/js/<BUILD_ID>/<file>` with an immutable Cache-Control (names are content-hashed and
+ * the build id is in the path, so a URL never changes meaning).
+ */
+import { fileURLToPath as fromFileUrl } from "node:url";
+import { dirname } from "node:path";
+import { bundleIslands, type FreshSnapshot, stopBundler } from "./bundle.ts";
+import { createBuildId, setBuildId } from "./build_id.ts";
+import type { IslandRecord } from "./registry.ts";
+
+export const ASSET_PREFIX = "/_frsh/js/";
+
+export interface IslandAssets {
+  snapshot: FreshSnapshot;
+  contents: Map<string, Uint8Array<ArrayBuffer>>;
+  /** Where the assets came from, for the start-up log. */
+  source: "snapshot" | "memory";
+}
+
+/**
+ * - `snapshot`: `_fresh/snapshot.json` must exist and match the islands (production).
+ * - `memory`: always bundle in memory at start-up (ignores `_fresh/`).
+ * - `auto` (default): the snapshot when present and current; otherwise bundle in memory,
+ *   except in production (`DENO_DEPLOYMENT_ID` set), which fails with a clear message instead.
+ */
+export type AssetMode = "auto" | "snapshot" | "memory";
+
+export class MissingBuildError extends Error {
+  override name = "MissingBuildError";
+}
+
+/** The project root is the folder of `fresh.gen.ts` (the manifest's baseUrl). */
+export function projectRoot(baseUrl: string): string {
+  return dirname(fromFileUrl(baseUrl));
+}
+
+function islandModules(islands: IslandRecord[]) {
+  return Object.fromEntries(islands.map((i) => [i.name, { url: i.url, specifier: i.specifier }]));
+}
+
+/** Names of islands the snapshot lacks; non-empty means the build is stale. */
+function missingFromSnapshot(snapshot: FreshSnapshot, islands: IslandRecord[]): string[] {
+  return islands.filter((island) => snapshot.islands[island.name] !== island.specifier)
+    .map((island) => island.specifier);
+}
+
+async function readSnapshot(outDir: string): Promise<FreshSnapshot | null> {
+  try {
+    return JSON.parse(await Deno.readTextFile(`${outDir}/snapshot.json`)) as FreshSnapshot;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return null;
+    throw error;
+  }
+}
+
+async function fromSnapshot(outDir: string, snapshot: FreshSnapshot): Promise<IslandAssets> {
+  const contents = new Map<string, Uint8Array<ArrayBuffer>>();
+  for (const file of snapshot.assets) {
+    contents.set(file, await Deno.readFile(`${outDir}/static/${file}`));
+  }
+  return { snapshot, contents, source: "snapshot" };
+}
+
+async function inMemory(root: string, islands: IslandRecord[]): Promise<IslandAssets> {
+  try {
+    const buildId = await createBuildId();
+    const built = await bundleIslands({
+      root,
+      islands: islandModules(islands),
+      buildId,
+      dev: true,
+    });
+    return { ...built, source: "memory" };
+  } finally {
+    await stopBundler();
+  }
+}
+
+/**
+ * Loads or builds the bundles and makes their build id the process-wide `BUILD_ID`.
+ * `root` is the project folder (bundling resolves `node_modules` from there); `outDir` the
+ * build output folder, `<root>/_fresh` by default.
+ */
+export async function loadIslandAssets(
+  root: string,
+  islands: IslandRecord[],
+  mode: AssetMode = "auto",
+  outDir = `${root}/_fresh`,
+): Promise<IslandAssets> {
+  const snapshot = mode === "memory" ? null : await readSnapshot(outDir);
+  const stale = snapshot ? missingFromSnapshot(snapshot, islands) : [];
+  let assets: IslandAssets;
+  if (snapshot && stale.length === 0) {
+    assets = await fromSnapshot(outDir, snapshot);
+  } else if (islands.length === 0) {
+    // Nothing ever ships JavaScript, so there is nothing to build or fail over.
+    const empty = { build_id: await createBuildId(), files: {}, islands: {}, assets: [] };
+    assets = { snapshot: empty, contents: new Map(), source: "memory" };
+  } else if (mode === "snapshot" || (mode === "auto" && Deno.env.has("DENO_DEPLOYMENT_ID"))) {
+    const why = snapshot ? `is stale (missing ${stale.join(", ")})` : "was not found";
+    throw new MissingBuildError(
+      `${outDir}/snapshot.json ${why}. Run \`deno task build\` before starting.`,
+    );
+  } else {
+    assets = await inMemory(root, islands);
+  }
+  setBuildId(assets.snapshot.build_id);
+  return assets;
+}
+
+const IMMUTABLE = "public, max-age=31536000, immutable";
+
+/**
+ * Answers a request under `/_frsh/js/`: the file of the current build, or `undefined` (the
+ * caller's 404) for anything else: an old build id, an unknown name, more path segments.
+ */
+export function serveIslandAsset(request: Request, assets: IslandAssets): Response | undefined {
+  if (request.method !== "GET" && request.method !== "HEAD") {
+    return new Response("Method Not Allowed", { status: 405, headers: { allow: "GET, HEAD" } });
+  }
+  const path = new URL(request.url).pathname.slice(ASSET_PREFIX.length);
+  const [buildId, file, ...rest] = path.split("/");
+  const body = buildId === assets.snapshot.build_id && rest.length === 0
+    ? assets.contents.get(file)
+    : undefined;
+  if (body === undefined) return undefined;
+  const headers = {
+    "content-type": "text/javascript; charset=utf-8",
+    "content-length": String(body.byteLength),
+    "cache-control": IMMUTABLE,
+  };
+  return new Response(request.method === "HEAD" ? null : body, { headers });
+}
