@@ -69,7 +69,9 @@ const MAX_ANSWERS = 50;
 
 function byTime(a: HistoryEntry, b: HistoryEntry): number {
   if (a.at !== b.at) return a.at < b.at ? -1 : 1;
-  return (EFFECT_RANK[a.effect ?? ""] ?? -1) - (EFFECT_RANK[b.effect ?? ""] ?? -1);
+  const rank = (EFFECT_RANK[a.effect ?? ""] ?? -1) - (EFFECT_RANK[b.effect ?? ""] ?? -1);
+  // Last resort, so that the result never depends on arrival order.
+  return rank || (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0);
 }
 
 /** The status implied by a history. */

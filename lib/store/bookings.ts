@@ -84,7 +84,8 @@ export function bookingChangesFor(
       return [main, old];
     }
     case "meeting":
-      return [{ uid: event.booking.uid, entry: entry(), facts: event.booking, now }];
+      // A meeting row is a thinner description than the booking events': only a fallback.
+      return [{ uid: event.booking.uid, entry: entry(), fallbackFacts: event.booking, now }];
     case "no_show":
       return [{
         uid: event.bookingUid,
