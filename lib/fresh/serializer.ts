@@ -42,6 +42,11 @@ function isSignal(value: object): value is SignalLike {
     "value" in value;
 }
 
+/** Preact marks vnodes with an own `constructor: undefined`; null-prototype records lack it. */
+function isVNode(value: object): boolean {
+  return Object.hasOwn(value, "constructor") && isValidElement(value);
+}
+
 function isPlainObject(value: object): boolean {
   const proto = Object.getPrototypeOf(value);
   return proto === Object.prototype || proto === null;
@@ -85,7 +90,8 @@ class PropsWriter {
   }
 
   private writeObject(value: object, path: Path): string {
-    if (isValidElement(value)) return "null";
+    // Signals pose as vnodes (for `{signal}` in JSX), so they are checked first.
+    if (!isSignal(value) && isVNode(value)) return "null";
     const first = this.seen.get(value);
     if (first !== undefined) {
       const places = this.refs.get(value) ?? [];
