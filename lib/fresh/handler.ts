@@ -7,9 +7,8 @@
  * seam) → static files → routes → 404; matching middlewares run first, root first, for every
  * destination. Anything thrown goes to the `_500` page with `ctx.error` set.
  */
-import { getBuildId } from "./build_id.ts";
-import { renderDocument } from "./render.ts";
-import { PageRenderer, type RenderTarget } from "./render.ts";
+import { buildId as currentBuildId } from "./islands/build_id.ts";
+import { PageRenderer, renderDocument, type RenderTarget } from "./render.ts";
 import { extractRoutes, type PageRoute, selectShared } from "./routes.ts";
 import { createRouter, selectMethod } from "./router.ts";
 import { findStaticFile, indexStaticFiles, serveStaticFile } from "./static.ts";
@@ -38,7 +37,7 @@ export async function createServerHandler(
   hooks: PipelineHooks = {},
 ): Promise<ServeHandler> {
   const config = resolveConfig(manifest, freshConfig);
-  const buildId = hooks.buildId ?? getBuildId();
+  const buildId = hooks.buildId ?? currentBuildId();
   const table = extractRoutes(manifest);
   const match = createRouter(table.routes);
   const staticFiles = await indexStaticFiles(config.staticDir, buildId);
@@ -72,7 +71,9 @@ export async function createServerHandler(
         return renderer.render(req, ctx, target, status, options);
       };
     const renderNotFound = (data?: unknown) => {
-      ctx.render = renderPage(notFoundTarget, 404);
+      const render404 = renderPage(notFoundTarget, 404);
+      // The `_404` handler usually calls `render()`: the data given here is the default.
+      ctx.render = (pageData, options) => render404(pageData ?? data, options);
       ctx.data = data;
       return table.notFound.handler(req, ctx);
     };

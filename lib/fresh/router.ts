@@ -26,7 +26,7 @@ export function createRouter(routes: PageRoute[]): RouteMatcher {
   const ordered: Candidate[] = [];
   for (const route of routes) {
     if (IS_PATTERN.test(route.pattern)) {
-      ordered.push({ route, pattern: new URLPattern({ pathname: route.pattern }) });
+      ordered.push({ route, pattern: compile(route.pattern) });
       continue;
     }
     // A string route goes into the Map only when no earlier pattern also matches its path;
@@ -48,6 +48,14 @@ export function createRouter(routes: PageRoute[]): RouteMatcher {
     }
     return undefined;
   };
+}
+
+/**
+ * URLPattern's `/:rest*` needs at least the `/` before an empty rest, so it misses `/` itself;
+ * a root catch-all (`routes/[...rest].tsx`) must also answer `/`, so it matches `(.*)` instead.
+ */
+function compile(pattern: string): URLPattern {
+  return new URLPattern({ pathname: pattern.replace(/^\/:([\w$]+)\*/, "/:$1(.*)") });
 }
 
 function decodeParams(groups: Record<string, string | undefined>): Record<string, string> {

@@ -38,7 +38,10 @@ export { STATUS_CODE, type StatusCode } from "./status.ts";
  * The islands runtime's seams (lib/fresh/README.md, "Seams"): the document renderer and the
  * `/_frsh/` handler. This is the one place they are wired in.
  */
-function pipelineHooks(_manifest: Manifest, _config: FreshConfig): PipelineHooks {
+function pipelineHooks(
+  _manifest: Manifest,
+  _config: FreshConfig,
+): PipelineHooks | Promise<PipelineHooks> {
   return {};
 }
 
@@ -52,7 +55,7 @@ export async function createHandler(
   manifest: Manifest,
   config: FreshConfig = {},
 ): Promise<ServeHandler> {
-  return await createServerHandler(manifest, config, pipelineHooks(manifest, config));
+  return await createServerHandler(manifest, config, await pipelineHooks(manifest, config));
 }
 
 /** Serves the app with `Deno.serve` (port from `config.server.port`, default 8000). */

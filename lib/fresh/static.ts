@@ -7,7 +7,7 @@
 export interface StaticFile {
   fsPath: string;
   contentType: string;
-  /** Quoted strong ETag: SHA-1 of build id + URL path. */
+  /** Quoted strong ETag: SHA-1 of build id + URL path (+ mtime and size). */
   etag: string;
 }
 
@@ -70,7 +70,10 @@ export async function indexStaticFiles(dir: string, buildId: string): Promise<St
       const path = `${relative}/${entry.name}`;
       if (entry.isDirectory) pending.push(path);
       else if (entry.isFile) {
-        const etag = `"${await sha1Hex(buildId + path)}"`;
+        // Fresh hashes build id + path. The file's mtime and size join in so that a changed
+        // file gets a new ETag even when the build id stays the same (local runs: "dev").
+        const { mtime, size } = await Deno.stat(dir + path);
+        const etag = `"${await sha1Hex(`${buildId}${path}:${mtime?.getTime() ?? ""}:${size}`)}"`;
         index.set(path, { fsPath: dir + path, contentType: contentTypeOf(entry.name), etag });
       }
     }
