@@ -2,6 +2,7 @@
 // This file SHOULD be checked into source version control.
 // This file is automatically updated during development when running `dev.ts`.
 
+import * as $_middleware from "./routes/_middleware.ts";
 import * as $api_calcom_webhook from "./routes/api/calcom-webhook.ts";
 import * as $api_health from "./routes/api/health.ts";
 
@@ -9,6 +10,7 @@ import type { Manifest } from "$fresh/server.ts";
 
 const manifest = {
   routes: {
+    "./routes/_middleware.ts": $_middleware,
     "./routes/api/calcom-webhook.ts": $api_calcom_webhook,
     "./routes/api/health.ts": $api_health,
   },

@@ -1,8 +1,10 @@
 /**
  * Structured logs: one JSON object per line on stdout/stderr. Callers pass ids, types, timings
- * and status codes only, never secrets, addresses, names or payload text.
+ * and status codes only, never secrets, addresses, names or payload text. Lines written while a
+ * request is handled carry its request id.
  * @module
  */
+import { currentRequestId } from "./request_id.ts";
 
 export type LogLevel = "debug" | "info" | "warn" | "error";
 export type LogFields = Record<string, string | number | boolean | null | undefined>;
@@ -17,7 +19,8 @@ export function setLogLevel(level: LogLevel): void {
 
 function write(level: LogLevel, msg: string, fields: LogFields): void {
   if (LEVELS[level] < threshold) return;
-  const line = JSON.stringify({ time: new Date().toISOString(), level, msg, ...fields });
+  const requestId = currentRequestId();
+  const line = JSON.stringify({ time: new Date().toISOString(), level, msg, requestId, ...fields });
   if (LEVELS[level] >= LEVELS.warn) console.error(line);
   else console.log(line);
 }

@@ -337,3 +337,32 @@ Deno.test("[health] reports KV, queue mode, pending and dead emails, last webhoo
   void fixtureJson;
   app.close();
 });
+
+Deno.test("[request-id] honoured or made, returned as a header, stored, never in the body", async (t) => {
+  const app = await startTestApp();
+  await t.step("an incoming id is echoed and stored on the event", async () => {
+    const req = await signedWebhookRequest(bookingEvent("BOOKING_CREATED"), {
+      headers: { "x-request-id": "calcom-test-42" },
+    });
+    const res = await app.request(req);
+    assert.equal(res.headers.get("x-request-id"), "calcom-test-42");
+    const { id } = await res.json();
+    assert.equal((await getEvent(app.kv, id))?.requestId, "calcom-test-42");
+  });
+  await t.step("a hostile id is replaced by a fresh one", async () => {
+    const res = await app.fetch("/api/health", {
+      headers: { "x-request-id": "a b\u0000<script>" },
+    });
+    assert.match(res.headers.get("x-request-id") ?? "", /^[0-9A-Z]{26}$/);
+    await res.body?.cancel();
+  });
+  await t.step("the 401 body stays identical with a request id", async () => {
+    const res = await app.request(
+      await signedWebhookRequest("{}", { signature: null, headers: { "x-request-id": "rid-1" } }),
+    );
+    assert.equal(res.status, 401);
+    assert.equal(res.headers.get("x-request-id"), "rid-1");
+    assert.doesNotMatch(await res.text(), /rid-1/);
+  });
+  app.close();
+});

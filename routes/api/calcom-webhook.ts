@@ -11,6 +11,7 @@ import { signatureHeaderProblem, verifyCalcomSignature } from "@/lib/calcom/sign
 import { recordWebhook } from "@/lib/store/ingest.ts";
 import { recordSignatureFailure } from "@/lib/store/signature_failures.ts";
 import { log } from "@/lib/log.ts";
+import type { RequestState } from "../_middleware.ts";
 
 const json = (status: number, body: unknown) => Response.json(body, { status });
 /** One body for every signature failure, so the answer reveals nothing about the reason. */
@@ -45,7 +46,7 @@ export const handler: Handlers = {
         parsed,
         contentType: req.headers.get("content-type") ?? undefined,
         webhookVersion: req.headers.get("x-cal-webhook-version") ?? undefined,
-        requestId: req.headers.get("x-request-id") ?? undefined,
+        requestId: (ctx.state as Partial<RequestState>).requestId,
       }, { notifyEvents: config.notifyEvents, enqueue: config.queueMode === "kv" });
       const trigger = parsed.recognised ? parsed.event.trigger : parsed.trigger;
       log.info("webhook stored", {
