@@ -351,7 +351,7 @@ Deno.test("[request-id] honoured or made, returned as a header, stored, never in
   });
   await t.step("a hostile id is replaced by a fresh one", async () => {
     const res = await app.fetch("/api/health", {
-      headers: { "x-request-id": "a b\u0000<script>" },
+      headers: { "x-request-id": "a b <script>;" + "x".repeat(200) },
     });
     assert.match(res.headers.get("x-request-id") ?? "", /^[0-9A-Z]{26}$/);
     await res.body?.cancel();
