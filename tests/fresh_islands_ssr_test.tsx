@@ -138,7 +138,7 @@ Deno.test("[islands] document: a page without islands ships no JavaScript", () =
     '<!DOCTYPE html><html lang="en"><head><title>t</title></head><body><p>static</p></body></html>',
   );
   const bare = renderIslandPage(<p>bare</p>, snapshot);
-  assert.match(bare, /^<!DOCTYPE html><html><head><meta charset="utf-8">/);
+  assert.match(bare, /^<!DOCTYPE html><html><head><meta charset="utf-8"\/>/);
   assert.doesNotMatch(bare, /<script|modulepreload/);
 });
 

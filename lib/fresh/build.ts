@@ -17,6 +17,8 @@ export interface BuildOptions {
   root: string;
   manifest: IslandManifest;
   buildId?: string;
+  /** Output folder; default `<root>/_fresh`. */
+  outDir?: string;
 }
 
 /** Builds and writes `_fresh/`, replacing any previous build. */
@@ -27,7 +29,7 @@ export async function build(options: BuildOptions): Promise<BundleOutput> {
   }
   const buildId = options.buildId ?? await createBuildId();
   const output = await bundleIslands({ root: options.root, islands: modules, buildId });
-  const outDir = `${options.root}/_fresh`;
+  const outDir = options.outDir ?? `${options.root}/_fresh`;
   await Deno.remove(outDir, { recursive: true }).catch((error) => {
     if (!(error instanceof Deno.errors.NotFound)) throw error;
   });

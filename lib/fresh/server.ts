@@ -5,6 +5,7 @@
  */
 import type { ComponentChildren } from "preact";
 import { createServerHandler, type ServeHandler } from "./handler.ts";
+import { islandPipelineHooks } from "./islands/mod.ts";
 import type { FreshConfig, Manifest, PipelineHooks, RouteContext } from "./types.ts";
 
 export type {
@@ -39,10 +40,10 @@ export { STATUS_CODE, type StatusCode } from "./status.ts";
  * `/_frsh/` handler. This is the one place they are wired in.
  */
 function pipelineHooks(
-  _manifest: Manifest,
-  _config: FreshConfig,
+  manifest: Manifest,
+  config: FreshConfig,
 ): PipelineHooks | Promise<PipelineHooks> {
-  return {};
+  return islandPipelineHooks(manifest, config);
 }
 
 /**

@@ -22,8 +22,9 @@ export interface IslandAssets {
 /**
  * - `snapshot`: `_fresh/snapshot.json` must exist and match the islands (production).
  * - `memory`: always bundle in memory at start-up (ignores `_fresh/`).
- * - `auto` (default): the snapshot when present and current; otherwise bundle in memory,
- *   except in production (`DENO_DEPLOYMENT_ID` set), which fails with a clear message instead.
+ * - `auto` (default): in production (`DENO_DEPLOYMENT_ID` set) like `snapshot`; elsewhere the
+ *   snapshot when it covers every island and no file under islands/, components/, lib/ or
+ *   routes/ is newer (so `deno task dev` never serves stale bundles), else bundle in memory.
  */
 export type AssetMode = "auto" | "snapshot" | "memory";
 
@@ -78,6 +79,27 @@ async function inMemory(root: string, islands: IslandRecord[]): Promise<IslandAs
   }
 }
 
+/** Folders whose code can end up in a browser bundle; used to spot an outdated snapshot. */
+const SOURCE_DIRS = ["islands", "components", "lib", "routes"];
+
+/** True when a source file changed after the snapshot was written (e.g. under `deno task dev`). */
+async function snapshotOutdated(root: string, outDir: string): Promise<boolean> {
+  const built = (await Deno.stat(`${outDir}/snapshot.json`)).mtime?.getTime() ?? 0;
+  const pending = SOURCE_DIRS.map((dir) => `${root}/${dir}`);
+  for (let dir = pending.pop(); dir !== undefined; dir = pending.pop()) {
+    try {
+      for await (const entry of Deno.readDir(dir)) {
+        const path = `${dir}/${entry.name}`;
+        if (entry.isDirectory) pending.push(path);
+        else if (((await Deno.stat(path)).mtime?.getTime() ?? 0) > built) return true;
+      }
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+    }
+  }
+  return false;
+}
+
 /**
  * Loads or builds the bundles and makes their build id the process-wide `BUILD_ID`.
  * `root` is the project folder (bundling resolves `node_modules` from there); `outDir` the
@@ -89,17 +111,21 @@ export async function loadIslandAssets(
   mode: AssetMode = "auto",
   outDir = `${root}/_fresh`,
 ): Promise<IslandAssets> {
+  const production = Deno.env.has("DENO_DEPLOYMENT_ID");
   const snapshot = mode === "memory" ? null : await readSnapshot(outDir);
-  const stale = snapshot ? missingFromSnapshot(snapshot, islands) : [];
+  const missing = snapshot ? missingFromSnapshot(snapshot, islands) : [];
   let assets: IslandAssets;
-  if (snapshot && stale.length === 0) {
+  if (
+    snapshot && missing.length === 0 &&
+    (mode === "snapshot" || production || !await snapshotOutdated(root, outDir))
+  ) {
     assets = await fromSnapshot(outDir, snapshot);
   } else if (islands.length === 0) {
     // Nothing ever ships JavaScript, so there is nothing to build or fail over.
     const empty = { build_id: await createBuildId(), files: {}, islands: {}, assets: [] };
     assets = { snapshot: empty, contents: new Map(), source: "memory" };
-  } else if (mode === "snapshot" || (mode === "auto" && Deno.env.has("DENO_DEPLOYMENT_ID"))) {
-    const why = snapshot ? `is stale (missing ${stale.join(", ")})` : "was not found";
+  } else if (mode === "snapshot" || (mode === "auto" && production)) {
+    const why = snapshot ? `is stale (missing ${missing.join(", ")})` : "was not found";
     throw new MissingBuildError(
       `${outDir}/snapshot.json ${why}. Run \`deno task build\` before starting.`,
     );

@@ -12,8 +12,9 @@ import type { FreshSnapshot } from "./bundle.ts";
 import { ASSET_PREFIX } from "./assets.ts";
 import { createIslandRenderState, type IslandRenderState, withIslandRecording } from "./ssr.ts";
 
-const DEFAULT_HEAD = '<meta charset="utf-8">' +
-  '<meta name="viewport" content="width=device-width, initial-scale=1.0">';
+/** Same shell as the default `renderDocument` in render.ts, byte for byte. */
+const DEFAULT_HEAD = '<meta charset="utf-8"/>' +
+  '<meta name="viewport" content="width=device-width, initial-scale=1.0"/>';
 
 /** A page that did not render `<html>` itself (no `_app`) gets a minimal document around it. */
 export function wrapDocument(html: string): string {

@@ -73,6 +73,14 @@ export async function islandPipelineHooks(
     ? fileURLToPath(new URL(config.build.outDir, manifest.baseUrl))
     : undefined;
   const runtime = await createIslandRuntime(manifest, { root, outDir, mode });
+  if (runtime.islands.length > 0) {
+    const from = runtime.assets.source === "snapshot"
+      ? "the _fresh snapshot"
+      : "an in-memory build";
+    console.log(
+      `Islands: ${runtime.islands.length} served from ${from} (build ${runtime.buildId})`,
+    );
+  }
   return {
     buildId: runtime.buildId,
     renderDocument: (vnode) => runtime.renderPage(vnode),
