@@ -11,6 +11,7 @@ import {
   type BookingRecord,
   type HistoryEntry,
 } from "./booking_projection.ts";
+import { addBookingIndexMutations } from "./booking_indexes.ts";
 import { adjustCounter } from "./counters.ts";
 
 export type { BookingRecord, BookingStatus } from "./booking_projection.ts";
@@ -126,6 +127,7 @@ export function addBookingMutations(
     adjustCounter(op, ["counter", "bookings", next.status], 1);
   }
   if (!previous) adjustCounter(op, ["counter", "bookings", "total"], 1);
+  addBookingIndexMutations(op, previous, next);
   return next;
 }
 

@@ -32,9 +32,10 @@ export async function readCounters(
 export async function listCounters(
   kv: Deno.Kv,
   prefix: CounterKey,
+  limit?: number,
 ): Promise<{ key: Deno.KvKey; value: number }[]> {
   const out: { key: Deno.KvKey; value: number }[] = [];
-  for await (const e of kv.list<Deno.KvU64>({ prefix: prefix as Deno.KvKey })) {
+  for await (const e of kv.list<Deno.KvU64>({ prefix: prefix as Deno.KvKey }, { limit })) {
     out.push({ key: e.key, value: Number(BigInt.asIntN(64, e.value.value)) });
   }
   return out;

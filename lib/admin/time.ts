@@ -1,0 +1,80 @@
+/**
+ * Times as staff read them: in the configured staff zone, else the organizer's, else UTC; and
+ * the date-range filter's calendar days turned into instants of that zone.
+ * @module
+ */
+
+/** The zone a booking's times are shown in. */
+export function staffZone(configured: string | undefined, organizerZone?: string): string {
+  for (const zone of [configured, organizerZone]) {
+    if (zone && isTimeZone(zone)) return zone;
+  }
+  return "UTC";
+}
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A start time for a table cell, e.g. "Mon 1 Jan 2024, 11:00".
+ *
+ * @example formatTime("2024-01-01T10:00:00.000Z", "Europe/Berlin") // "Mon 1 Jan 2024, 11:00"
+ */
+export function formatTime(iso: string | undefined, zone: string): string {
+  if (!iso) return "—";
+  const time = new Date(iso);
+  if (Number.isNaN(time.getTime())) return "—";
+  return new Intl.DateTimeFormat("en-GB", {
+    timeZone: zone,
+    weekday: "short",
+    day: "numeric",
+    month: "short",
+    year: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+  }).format(time);
+}
+
+/** Milliseconds the zone is ahead of UTC at instant `ms`. */
+function zoneOffset(ms: number, zone: string): number {
+  const parts = new Intl.DateTimeFormat("en-US", {
+    timeZone: zone,
+    hourCycle: "h23",
+    year: "numeric",
+    month: "numeric",
+    day: "numeric",
+    hour: "numeric",
+    minute: "numeric",
+    second: "numeric",
+  }).formatToParts(new Date(ms));
+  const part = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
+  const local = Date.UTC(
+    part("year"),
+    part("month") - 1,
+    part("day"),
+    part("hour"),
+    part("minute"),
+    part("second"),
+  );
+  return local - Math.floor(ms / 1000) * 1000;
+}
+
+/**
+ * The instant a calendar day (`YYYY-MM-DD`) begins in `zone`, as ISO; undefined when invalid.
+ * `daysLater` moves to a later day (1 gives the end of an inclusive range).
+ */
+export function dayStart(day: string, zone: string, daysLater = 0): string | undefined {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
+  if (!match) return undefined;
+  const midnight = Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]) + daysLater);
+  if (Number.isNaN(midnight)) return undefined;
+  let instant = midnight - zoneOffset(midnight, zone);
+  instant = midnight - zoneOffset(instant, zone);
+  return new Date(instant).toISOString();
+}
