@@ -3,6 +3,11 @@
 // This file is automatically updated during development when running `dev.ts`.
 
 import * as $_middleware from "./routes/_middleware.ts";
+import * as $admin__middleware from "./routes/admin/_middleware.ts";
+import * as $admin_index from "./routes/admin/index.tsx";
+import * as $admin_login from "./routes/admin/login.tsx";
+import * as $admin_logout from "./routes/admin/logout.ts";
+import * as $admin_setup_token_ from "./routes/admin/setup/[token].tsx";
 import * as $api_calcom_webhook from "./routes/api/calcom-webhook.ts";
 import * as $api_health from "./routes/api/health.ts";
 
@@ -11,6 +16,11 @@ import type { Manifest } from "$fresh/server.ts";
 const manifest = {
   routes: {
     "./routes/_middleware.ts": $_middleware,
+    "./routes/admin/_middleware.ts": $admin__middleware,
+    "./routes/admin/index.tsx": $admin_index,
+    "./routes/admin/login.tsx": $admin_login,
+    "./routes/admin/logout.ts": $admin_logout,
+    "./routes/admin/setup/[token].tsx": $admin_setup_token_,
     "./routes/api/calcom-webhook.ts": $api_calcom_webhook,
     "./routes/api/health.ts": $api_health,
   },

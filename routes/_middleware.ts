@@ -4,6 +4,7 @@
  * the status and the duration.
  */
 import type { FreshContext } from "$fresh/server.ts";
+import { adminGuard, isUnmatchedAdminRequest } from "@/lib/auth/guard.ts";
 import { log } from "@/lib/log.ts";
 import { acceptRequestId, withRequestId } from "@/lib/request_id.ts";
 
@@ -16,7 +17,7 @@ export async function handler(req: Request, ctx: FreshContext<RequestState>): Pr
   ctx.state.requestId = requestId;
   const started = performance.now();
   return await withRequestId(requestId, async () => {
-    let res = await ctx.next();
+    let res = await (isUnmatchedAdminRequest(ctx) ? adminGuard(req, ctx) : ctx.next());
     try {
       res.headers.set("x-request-id", requestId);
     } catch {
