@@ -1,22 +1,19 @@
-/**
- * `/admin` placeholder until the dashboard lands: who is signed in, and a sign-out button.
- * The dashboard replaces this file.
- */
-import type { PageProps, RouteConfig } from "$fresh/server.ts";
-import { SignInLayout } from "@/components/SignInLayout.tsx";
-import type { SignedInState } from "@/lib/auth/roles.ts";
+/** `GET /admin`: recent bookings with filters, search, paging and live updates. */
+import type { Handlers, PageProps } from "$fresh/server.ts";
+import BookingBrowser from "@/islands/BookingBrowser.tsx";
+import { services } from "@/lib/app.ts";
+import { loadBookingList } from "@/lib/admin/booking_list.ts";
+import type { BookingListData } from "@/lib/admin/booking_view.ts";
+import type { DashboardState } from "@/lib/admin/state.ts";
 
-export default function AdminHome({ state }: PageProps<unknown, SignedInState>) {
-  return (
-    <SignInLayout title="Bookings admin">
-      <p>
-        Signed in as <strong>{state.user.email}</strong> ({state.user.role}).
-      </p>
-      <form method="post" action="/admin/logout">
-        <button type="submit" class="secondary">Sign out</button>
-      </form>
-    </SignInLayout>
-  );
+export const handler: Handlers<BookingListData, DashboardState> = {
+  async GET(_req, ctx) {
+    const { kv, config } = services();
+    ctx.state.title = "Bookings";
+    return ctx.render(await loadBookingList(kv, config, ctx.url.searchParams));
+  },
+};
+
+export default function BookingsPage({ data }: PageProps<BookingListData, DashboardState>) {
+  return <BookingBrowser initial={data} />;
 }
-
-export const config: RouteConfig = { skipAppWrapper: true, skipInheritedLayouts: true };
