@@ -2,21 +2,30 @@
 // This file SHOULD be checked into source version control.
 // This file is automatically updated during development when running `dev.ts`.
 
+import * as $_app from "./routes/_app.tsx";
 import * as $_middleware from "./routes/_middleware.ts";
+import * as $admin__layout from "./routes/admin/_layout.tsx";
 import * as $admin__middleware from "./routes/admin/_middleware.ts";
+import * as $admin_api_bookings from "./routes/admin/api/bookings.ts";
+import * as $admin_api_events from "./routes/admin/api/events.ts";
 import * as $admin_index from "./routes/admin/index.tsx";
 import * as $admin_login from "./routes/admin/login.tsx";
 import * as $admin_logout from "./routes/admin/logout.ts";
 import * as $admin_setup_token_ from "./routes/admin/setup/[token].tsx";
 import * as $api_calcom_webhook from "./routes/api/calcom-webhook.ts";
 import * as $api_health from "./routes/api/health.ts";
+import * as $BookingBrowser from "./islands/BookingBrowser.tsx";
 
 import type { Manifest } from "$fresh/server.ts";
 
 const manifest = {
   routes: {
+    "./routes/_app.tsx": $_app,
     "./routes/_middleware.ts": $_middleware,
+    "./routes/admin/_layout.tsx": $admin__layout,
     "./routes/admin/_middleware.ts": $admin__middleware,
+    "./routes/admin/api/bookings.ts": $admin_api_bookings,
+    "./routes/admin/api/events.ts": $admin_api_events,
     "./routes/admin/index.tsx": $admin_index,
     "./routes/admin/login.tsx": $admin_login,
     "./routes/admin/logout.ts": $admin_logout,
@@ -24,7 +33,9 @@ const manifest = {
     "./routes/api/calcom-webhook.ts": $api_calcom_webhook,
     "./routes/api/health.ts": $api_health,
   },
-  islands: {},
+  islands: {
+    "./islands/BookingBrowser.tsx": $BookingBrowser,
+  },
   baseUrl: import.meta.url,
 } satisfies Manifest;
 
