@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { KNOWN_TRIGGERS } from "./calcom/schema.ts";
+import { LOG_LEVELS, type LogLevel } from "./log.ts";
 
 export type QueueMode = "kv" | "cron";
 
@@ -50,6 +51,12 @@ const envSchema = z.object({
   ADMIN_PASSWORD: optional,
   QUEUE_MODE: z.preprocess(blankToUndefined, z.enum(["auto", "kv", "cron"]).default("auto")),
   DENO_DEPLOYMENT_ID: optional,
+  LOG_LEVEL: z.preprocess(blankToUndefined, z.enum(LOG_LEVELS).default("info")),
+  SENTRY_DSN: z.preprocess(blankToUndefined, z.url().optional()),
+  SENTRY_ENVIRONMENT: optional,
+  METRICS_TOKEN: z.preprocess(blankToUndefined, z.string().min(16).optional()),
+  ALERT_WEBHOOK_URL: z.preprocess(blankToUndefined, z.url().optional()),
+  ALERT_SILENCE_HOURS: z.preprocess(blankToUndefined, z.coerce.number().min(0).default(24)),
 });
 
 export interface SendgridConfig {
@@ -75,6 +82,13 @@ export interface Config {
   queueMode: QueueMode;
   /** True on Deno Deploy (`DENO_DEPLOYMENT_ID`): no generated secrets, no local defaults. */
   production: boolean;
+  logLevel: LogLevel;
+  /** Error reporting, only when `SENTRY_DSN` is set. */
+  sentry?: { dsn: string; environment: string };
+  /** Bearer token of `GET /api/metrics`; unset: the endpoint answers 404. */
+  metricsToken?: string;
+  /** Where alerts are posted (Slack-compatible JSON) and how long a silence is. 0 turns it off. */
+  alerts: { webhookUrl?: string; silenceHours: number };
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
@@ -122,6 +136,15 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
         : undefined,
       queueMode: e.QUEUE_MODE === "auto" ? (production || remoteKv ? "cron" : "kv") : e.QUEUE_MODE,
       production,
+      logLevel: e.LOG_LEVEL,
+      sentry: e.SENTRY_DSN
+        ? {
+          dsn: e.SENTRY_DSN,
+          environment: e.SENTRY_ENVIRONMENT ?? (production ? "production" : "development"),
+        }
+        : undefined,
+      metricsToken: e.METRICS_TOKEN,
+      alerts: { webhookUrl: e.ALERT_WEBHOOK_URL, silenceHours: e.ALERT_SILENCE_HOURS },
     },
   };
 }

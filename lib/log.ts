@@ -6,7 +6,8 @@
  */
 import { currentRequestId } from "./request_id.ts";
 
-export type LogLevel = "debug" | "info" | "warn" | "error";
+export const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
+export type LogLevel = typeof LOG_LEVELS[number];
 export type LogFields = Record<string, string | number | boolean | null | undefined>;
 
 const LEVELS: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };

@@ -6,6 +6,7 @@
 import type { FreshContext } from "$fresh/server.ts";
 import { adminGuard, isUnmatchedAdminRequest } from "@/lib/auth/guard.ts";
 import { log } from "@/lib/log.ts";
+import { captureError } from "@/lib/observability/sentry.ts";
 import { acceptRequestId, withRequestId } from "@/lib/request_id.ts";
 
 export interface RequestState {
@@ -17,7 +18,21 @@ export async function handler(req: Request, ctx: FreshContext<RequestState>): Pr
   ctx.state.requestId = requestId;
   const started = performance.now();
   return await withRequestId(requestId, async () => {
-    let res = await (isUnmatchedAdminRequest(ctx) ? adminGuard(req, ctx) : ctx.next());
+    let res: Response;
+    try {
+      res = await (isUnmatchedAdminRequest(ctx) ? adminGuard(req, ctx) : ctx.next());
+    } catch (error) {
+      // The framework renders the 500 page; report and log the failure here, with the id.
+      captureError(error, { area: "route", route: ctx.route || "(none)", method: req.method });
+      log.error("request failed", {
+        method: req.method,
+        route: ctx.route || "(none)",
+        status: 500,
+        error: (error as Error)?.name ?? "unknown",
+        durationMs: Math.round((performance.now() - started) * 10) / 10,
+      });
+      throw error;
+    }
     try {
       res.headers.set("x-request-id", requestId);
     } catch {
