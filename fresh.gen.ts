@@ -14,6 +14,7 @@ import * as $admin_logout from "./routes/admin/logout.ts";
 import * as $admin_setup_token_ from "./routes/admin/setup/[token].tsx";
 import * as $api_calcom_webhook from "./routes/api/calcom-webhook.ts";
 import * as $api_health from "./routes/api/health.ts";
+import * as $api_sendgrid_events from "./routes/api/sendgrid-events.ts";
 import * as $BookingBrowser from "./islands/BookingBrowser.tsx";
 
 import type { Manifest } from "$fresh/server.ts";
@@ -32,6 +33,7 @@ const manifest = {
     "./routes/admin/setup/[token].tsx": $admin_setup_token_,
     "./routes/api/calcom-webhook.ts": $api_calcom_webhook,
     "./routes/api/health.ts": $api_health,
+    "./routes/api/sendgrid-events.ts": $api_sendgrid_events,
   },
   islands: {
     "./islands/BookingBrowser.tsx": $BookingBrowser,

@@ -6,11 +6,17 @@ import { createHandler } from "$fresh/server.ts";
 import manifest from "./fresh.gen.ts";
 import { initServices } from "./lib/app.ts";
 import { configOrExit, openKv, prepareServices } from "./lib/startup.ts";
+import { runDeliveriesSweep, startDispatch } from "./lib/outbox/mod.ts";
+
+// Top level, before any await: Deno Deploy registers crons when the module loads. The callback
+// waits for the dispatcher that startDispatch installs below.
+Deno.cron("deliveries-sweep", "* * * * *", runDeliveriesSweep);
 
 const config = configOrExit();
 const kv = await openKv(config);
 const { services, generatedSecret } = await prepareServices(config, kv);
 initServices(services);
+startDispatch(services);
 
 const handler = await createHandler(manifest);
 Deno.serve({

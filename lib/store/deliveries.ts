@@ -3,7 +3,8 @@
  * dispatchers drain. Owns `["delivery", id]`, `["delivery_for", bookingUid, trigger]` (one email
  * per booking per trigger), `["delivery_due", dueAt, id]` (what a sweep must look at),
  * `["delivery_by_booking", uid, id]`, `["delivery_by_status", status, id]` and the
- * `["counter", "deliveries", status]` counters.
+ * `["counter", "deliveries", status]` counters; status changes live in delivery_transitions.ts,
+ * the rendered email in delivery_emails.ts.
  * @module
  */
 import { adjustCounter } from "./counters.ts";
@@ -69,6 +70,14 @@ export interface DeliveryRecord {
   lastError?: string;
   providerEvents: ProviderEvent[];
   requestId?: string;
+  /** When the current `sending` lease began (the attempt's start). */
+  leaseStartedAt?: string;
+  /** Index into `attempts` where the current series began (a resend starts a new one). */
+  seriesStart?: number;
+  /** The next attempt was asked for by staff. */
+  manualPending?: boolean;
+  /** Transport that accepted the email ("sendgrid" or "dev-outbox"). */
+  transport?: string;
 }
 
 /** The message put on the KV queue where queues exist; the record stays the source of truth. */
@@ -80,6 +89,9 @@ export const deliveryKey = (id: string) => ["delivery", id] as const;
 export const notificationKey = (uid: string, trigger: string) =>
   ["delivery_for", uid, trigger] as const;
 export const dueKey = (dueAt: number, id: string) => ["delivery_due", dueAt, id] as const;
+export const statusKey = (status: DeliveryStatus, id: string) =>
+  ["delivery_by_status", status, id] as const;
+export const messageKey = (messageId: string) => ["delivery_by_message", messageId] as const;
 
 /** Whether this booking already has its email for this trigger. */
 export async function hasNotification(kv: Deno.Kv, uid: string, trigger: string): Promise<boolean> {
@@ -119,7 +131,7 @@ export function addDeliveryMutations(op: Deno.AtomicOperation, d: NewDelivery): 
     .set(deliveryKey(d.id), record)
     .set(dueKey(record.dueAt, d.id), null)
     .set(["delivery_by_booking", d.bookingUid, d.id], null)
-    .set(["delivery_by_status", "queued", d.id], null);
+    .set(statusKey("queued", d.id), null);
   adjustCounter(op, ["counter", "deliveries", "queued"], 1);
   if (d.enqueue) op.enqueue({ deliveryId: d.id } satisfies DeliveryMessage);
   return record;
@@ -135,10 +147,86 @@ export async function listBookingDeliveries(kv: Deno.Kv, uid: string): Promise<D
   for await (const e of kv.list({ prefix: ["delivery_by_booking", uid] })) {
     ids.push(e.key[2] as string);
   }
+  return await getDeliveries(kv, ids);
+}
+
+export interface DeliveryPage {
+  deliveries: DeliveryRecord[];
+  /** Pass back to get the next page; absent on the last page. */
+  cursor?: string;
+}
+
+/**
+ * A page of deliveries in one status, newest first (ids are time-ordered).
+ *
+ * @example
+ * const { deliveries, cursor } = await listDeliveriesByStatus(kv, "dead", { limit: 20 });
+ */
+export async function listDeliveriesByStatus(
+  kv: Deno.Kv,
+  status: DeliveryStatus,
+  options: { limit?: number; cursor?: string } = {},
+): Promise<DeliveryPage> {
+  const limit = options.limit ?? 50;
+  const iter = kv.list({ prefix: ["delivery_by_status", status] }, {
+    limit,
+    reverse: true,
+    cursor: options.cursor,
+  });
+  const ids: string[] = [];
+  for await (const e of iter) ids.push(e.key[2] as string);
+  return {
+    deliveries: await getDeliveries(kv, ids),
+    cursor: ids.length === limit ? iter.cursor : undefined,
+  };
+}
+
+/** Ids of deliveries whose next attempt or lease end is at or before `now`, oldest due first. */
+export async function listDueDeliveryIds(
+  kv: Deno.Kv,
+  now: number,
+  limit = 500,
+): Promise<string[]> {
+  const ids: string[] = [];
+  const iter = kv.list({ start: ["delivery_due"], end: ["delivery_due", now + 1] }, { limit });
+  for await (const e of iter) ids.push(e.key[2] as string);
+  return ids;
+}
+
+/** The delivery SendGrid accepted with this `X-Message-Id`, if any. */
+export async function findDeliveryByMessageId(
+  kv: Deno.Kv,
+  messageId: string,
+): Promise<string | null> {
+  return (await kv.get<string>(messageKey(messageId))).value;
+}
+
+async function getDeliveries(kv: Deno.Kv, ids: string[]): Promise<DeliveryRecord[]> {
   const out: DeliveryRecord[] = [];
   for (let i = 0; i < ids.length; i += 10) {
     const batch = await kv.getMany<DeliveryRecord[]>(ids.slice(i, i + 10).map(deliveryKey));
     for (const e of batch) if (e.value) out.push(e.value);
   }
   return out;
+}
+
+/**
+ * A page of all deliveries, newest first (ids are time-ordered), for the admin's emails page.
+ *
+ * @example
+ * const { deliveries, cursor } = await listRecentDeliveries(kv, { limit: 25 });
+ */
+export async function listRecentDeliveries(
+  kv: Deno.Kv,
+  options: { limit?: number; cursor?: string } = {},
+): Promise<DeliveryPage> {
+  const limit = options.limit ?? 50;
+  const iter = kv.list<DeliveryRecord>({ prefix: ["delivery"] }, {
+    limit,
+    reverse: true,
+    cursor: options.cursor,
+  });
+  const deliveries: DeliveryRecord[] = [];
+  for await (const e of iter) deliveries.push(e.value);
+  return { deliveries, cursor: deliveries.length === limit ? iter.cursor : undefined };
 }

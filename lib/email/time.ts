@@ -1,0 +1,58 @@
+/** Times shown to staff and attendees: one readable form, in a named IANA zone. */
+
+/** The zone if the runtime knows it, else UTC (payload zones are untrusted text). */
+export function safeZone(zone: string | undefined): string {
+  if (!zone) return "UTC";
+  try {
+    new Intl.DateTimeFormat("en-GB", { timeZone: zone });
+    return zone;
+  } catch {
+    return "UTC";
+  }
+}
+
+function parts(iso: string, zone: string): { day: string; time: string; zoneName: string } {
+  const date = new Date(iso);
+  const day = new Intl.DateTimeFormat("en-GB", {
+    timeZone: zone,
+    weekday: "short",
+    day: "numeric",
+    month: "short",
+    year: "numeric",
+  }).format(date);
+  const time = new Intl.DateTimeFormat("en-GB", {
+    timeZone: zone,
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+  }).format(date);
+  const zoneName = new Intl.DateTimeFormat("en-GB", { timeZone: zone, timeZoneName: "short" })
+    .formatToParts(date).find((p) => p.type === "timeZoneName")?.value ?? zone;
+  return { day, time, zoneName };
+}
+
+/**
+ * @example
+ * formatStart("2024-01-01T10:00:00Z", "Europe/Berlin"); // "Mon, 1 Jan 2024, 11:00 CET"
+ */
+export function formatStart(iso: string, zone: string): string {
+  const p = parts(iso, zone);
+  return `${p.day}, ${p.time} ${p.zoneName}`;
+}
+
+/**
+ * @example
+ * formatRange(start, end, "Europe/Berlin"); // "Mon, 1 Jan 2024, 11:00–11:15 CET (Europe/Berlin)"
+ */
+export function formatRange(startIso: string, endIso: string, zone: string): string {
+  const a = parts(startIso, zone);
+  const b = parts(endIso, zone);
+  const span = a.day === b.day
+    ? `${a.day}, ${a.time}–${b.time} ${b.zoneName}`
+    : `${a.day}, ${a.time} – ${b.day}, ${b.time} ${b.zoneName}`;
+  return b.zoneName === zone ? span : `${span} (${zone})`;
+}
+
+export function durationMinutes(startIso: string, endIso: string): number {
+  return Math.max(0, Math.round((Date.parse(endIso) - Date.parse(startIso)) / 60_000));
+}

@@ -1,0 +1,55 @@
+/**
+ * The rendered email of a delivery, exactly as handed to the transport: stored once before the
+ * first send, reused by retries and resends, and shown by the admin's outbox preview. JSON text
+ * in chunks, since HTML with long form answers can pass one KV value's 64 KiB.
+ * Owns `["delivery_email", id, n]` and `["delivery_email_meta", id]`.
+ * @module
+ */
+
+const CHUNK = 60_000;
+/** Ten chunks (600 kB) per commit stay under the 800 KiB atomic limit. */
+const CHUNKS_PER_COMMIT = 10;
+
+interface EmailMeta {
+  chunks: number;
+  bytes: number;
+  storedAt: string;
+}
+
+const metaKey = (id: string) => ["delivery_email_meta", id] as const;
+
+/**
+ * Stores a rendered email for a delivery. The meta record commits last, so a reader sees either
+ * the whole email or none; a second writer (a retry after a crash) writes the same bytes.
+ */
+export async function storeDeliveryEmail<T>(kv: Deno.Kv, id: string, email: T): Promise<void> {
+  const bytes = new TextEncoder().encode(JSON.stringify(email));
+  const count = Math.max(1, Math.ceil(bytes.byteLength / CHUNK));
+  for (let first = 0; first < count; first += CHUNKS_PER_COMMIT) {
+    const op = kv.atomic();
+    for (let n = first; n < Math.min(count, first + CHUNKS_PER_COMMIT); n++) {
+      op.set(["delivery_email", id, n], bytes.subarray(n * CHUNK, (n + 1) * CHUNK));
+    }
+    if (!(await op.commit()).ok) throw new Error("storing the rendered email failed");
+  }
+  const meta: EmailMeta = {
+    chunks: count,
+    bytes: bytes.byteLength,
+    storedAt: new Date().toISOString(),
+  };
+  await kv.set(metaKey(id), meta);
+}
+
+/** The stored email of a delivery, or null when it was never rendered. */
+export async function readDeliveryEmail<T>(kv: Deno.Kv, id: string): Promise<T | null> {
+  const meta = (await kv.get<EmailMeta>(metaKey(id))).value;
+  if (!meta) return null;
+  const bytes = new Uint8Array(meta.bytes);
+  let offset = 0;
+  for await (const e of kv.list<Uint8Array>({ prefix: ["delivery_email", id] })) {
+    if ((e.key[2] as number) >= meta.chunks) break;
+    bytes.set(e.value, offset);
+    offset += e.value.byteLength;
+  }
+  return JSON.parse(new TextDecoder().decode(bytes)) as T;
+}
