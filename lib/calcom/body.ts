@@ -45,7 +45,9 @@ export async function readBodyCapped(
     }
     parts.push(value);
   }
-  if (parts.length === 1 && parts[0].byteOffset === 0) {
+  // Reuse the chunk only when it owns its whole buffer: a view into the server's larger read
+  // buffer would be stored whole by KV (structured clone) and exceed its 64 KiB value limit.
+  if (parts.length === 1 && parts[0].byteOffset === 0 && parts[0].buffer.byteLength === size) {
     return new Uint8Array(parts[0].buffer as ArrayBuffer, 0, size);
   }
   const body = new Uint8Array(size);
