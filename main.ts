@@ -5,6 +5,7 @@
 import { createHandler } from "$fresh/server.ts";
 import manifest from "./fresh.gen.ts";
 import { initServices } from "./lib/app.ts";
+import { bootstrapFirstAdmin, describeBootstrap } from "./lib/auth/setup.ts";
 import { configOrExit, openKv, prepareServices } from "./lib/startup.ts";
 import { runDeliveriesSweep, startDispatch } from "./lib/outbox/mod.ts";
 
@@ -16,6 +17,9 @@ const config = configOrExit();
 const kv = await openKv(config);
 const { services, generatedSecret } = await prepareServices(config, kv);
 initServices(services);
+// No account yet: the first admin comes from ADMIN_EMAIL/ADMIN_PASSWORD or a printed set-up link.
+const adminBootstrap = describeBootstrap(await bootstrapFirstAdmin(kv, config));
+if (adminBootstrap) console.log(adminBootstrap);
 startDispatch(services);
 
 const handler = await createHandler(manifest);

@@ -92,3 +92,12 @@ export async function bootstrapFirstAdmin(kv: Deno.Kv, config: Config): Promise<
   const token = await createSetupToken(kv);
   return { kind: "setup", url: `${config.publicUrl}/admin/setup/${token}` };
 }
+
+/** The start-up line for the operator. The set-up link is a one-time secret meant for them. */
+export function describeBootstrap(result: BootstrapResult): string | undefined {
+  if (result.kind === "created") return "Admin account created from ADMIN_EMAIL/ADMIN_PASSWORD.";
+  if (result.kind === "setup") {
+    return `Admin set-up: ${result.url} (one-time link, valid 24 hours; a restart prints a new one)`;
+  }
+  return undefined;
+}

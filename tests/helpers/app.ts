@@ -9,17 +9,15 @@ import { TEST_SECRET } from "./calcom.ts";
 export interface TestApp {
   services: Services;
   kv: Deno.Kv;
-  /** Sends a request through the app as if from 127.0.0.1. */
-  request(req: Request): Promise<Response>;
+  /** Sends a request through the app as if from 127.0.0.1 (or the client address given). */
+  request(req: Request, clientIp?: string): Promise<Response>;
   /** Shorthand for a path on the app. */
   fetch(path: string, init?: RequestInit): Promise<Response>;
   close(): void;
 }
 
-const CLIENT: Deno.ServeHandlerInfo = {
-  remoteAddr: { transport: "tcp", hostname: "127.0.0.1", port: 40000 },
-  completed: Promise.resolve(),
-};
+const TCP: Deno.NetAddr = { transport: "tcp", hostname: "127.0.0.1", port: 40000 };
+const CLIENT: Deno.ServeHandlerInfo = { remoteAddr: TCP, completed: Promise.resolve() };
 
 /** Starts an app with test defaults; `env` overrides any variable. */
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
@@ -34,7 +32,8 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   const { services } = await prepareServices(result.config, kv);
   initServices(services);
   const handler = await createHandler(manifest);
-  const request = (req: Request) => handler(req, CLIENT);
+  const request = (req: Request, clientIp?: string) =>
+    handler(req, clientIp ? { ...CLIENT, remoteAddr: { ...TCP, hostname: clientIp } } : CLIENT);
   return {
     services,
     kv,
