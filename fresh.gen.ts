@@ -8,10 +8,19 @@ import * as $admin__layout from "./routes/admin/_layout.tsx";
 import * as $admin__middleware from "./routes/admin/_middleware.ts";
 import * as $admin_api_bookings from "./routes/admin/api/bookings.ts";
 import * as $admin_api_events from "./routes/admin/api/events.ts";
+import * as $admin_bookings_uid_ from "./routes/admin/bookings/[uid].tsx";
+import * as $admin_deliveries_id_resend from "./routes/admin/deliveries/[id]/resend.ts";
+import * as $admin_deliveries_index from "./routes/admin/deliveries/index.tsx";
+import * as $admin_deliveries_retry_dead from "./routes/admin/deliveries/retry-dead.ts";
 import * as $admin_index from "./routes/admin/index.tsx";
 import * as $admin_login from "./routes/admin/login.tsx";
 import * as $admin_logout from "./routes/admin/logout.ts";
+import * as $admin_outbox_id_ from "./routes/admin/outbox/[id].tsx";
+import * as $admin_outbox_id_html from "./routes/admin/outbox/[id]/html.ts";
 import * as $admin_setup_token_ from "./routes/admin/setup/[token].tsx";
+import * as $admin_users from "./routes/admin/users.tsx";
+import * as $admin_webhooks_index from "./routes/admin/webhooks/index.tsx";
+import * as $admin_webhooks_test from "./routes/admin/webhooks/test.ts";
 import * as $api_calcom_webhook from "./routes/api/calcom-webhook.ts";
 import * as $api_health from "./routes/api/health.ts";
 import * as $api_sendgrid_events from "./routes/api/sendgrid-events.ts";
@@ -27,10 +36,19 @@ const manifest = {
     "./routes/admin/_middleware.ts": $admin__middleware,
     "./routes/admin/api/bookings.ts": $admin_api_bookings,
     "./routes/admin/api/events.ts": $admin_api_events,
+    "./routes/admin/bookings/[uid].tsx": $admin_bookings_uid_,
+    "./routes/admin/deliveries/[id]/resend.ts": $admin_deliveries_id_resend,
+    "./routes/admin/deliveries/index.tsx": $admin_deliveries_index,
+    "./routes/admin/deliveries/retry-dead.ts": $admin_deliveries_retry_dead,
     "./routes/admin/index.tsx": $admin_index,
     "./routes/admin/login.tsx": $admin_login,
     "./routes/admin/logout.ts": $admin_logout,
+    "./routes/admin/outbox/[id].tsx": $admin_outbox_id_,
+    "./routes/admin/outbox/[id]/html.ts": $admin_outbox_id_html,
     "./routes/admin/setup/[token].tsx": $admin_setup_token_,
+    "./routes/admin/users.tsx": $admin_users,
+    "./routes/admin/webhooks/index.tsx": $admin_webhooks_index,
+    "./routes/admin/webhooks/test.ts": $admin_webhooks_test,
     "./routes/api/calcom-webhook.ts": $api_calcom_webhook,
     "./routes/api/health.ts": $api_health,
     "./routes/api/sendgrid-events.ts": $api_sendgrid_events,

@@ -4,7 +4,10 @@
  * when it opens and once when it resolves.
  * @module
  */
+import { services } from "../app.ts";
 import type { Config } from "../config.ts";
+import { log } from "../log.ts";
+import { checkAlerts } from "./conditions.ts";
 import { ALERT_DESCRIPTIONS, ALERT_KINDS, type AlertKind } from "./kinds.ts";
 import type { AlertSettings } from "./notify.ts";
 import { alertKey, type AlertState } from "./state.ts";
@@ -17,7 +20,7 @@ export type { AlertKind } from "./kinds.ts";
 
 /** Settings from the configuration, with the real clock and network unless overridden. */
 export function alertSettings(
-  config: Pick<Config, "alerts" | "publicUrl">,
+  config: Pick<Config, "alerts"> & Partial<Pick<Config, "publicUrl">>,
   overrides: Partial<AlertSettings> = {},
 ): AlertSettings {
   return {
@@ -29,6 +32,18 @@ export function alertSettings(
     fetch: globalThis.fetch,
     ...overrides,
   };
+}
+
+/** The minute cron's body (main.ts): skipped until start-up has installed the services. */
+export async function runAlertChecks(): Promise<void> {
+  let app;
+  try {
+    app = services();
+  } catch {
+    log.warn("alert check skipped: start-up not finished");
+    return;
+  }
+  await checkAlerts(app.kv, alertSettings(app.config));
 }
 
 /** One open incident, as the admin banner shows it. */

@@ -25,17 +25,32 @@ export const ADMIN_SECURITY_HEADERS: Readonly<Record<string, string>> = {
   "Cache-Control": "no-store",
 };
 
+/**
+ * A route that serves a sandboxed frame (the email preview's HTML) sets its own stricter CSP with
+ * `sandbox`; it keeps it, and may be framed by the admin itself.
+ */
+function headersFor(response: Response): Readonly<Record<string, string>> {
+  const own = response.headers.get("Content-Security-Policy");
+  if (!own?.split(";").some((d) => d.trim() === "sandbox")) return ADMIN_SECURITY_HEADERS;
+  return {
+    ...ADMIN_SECURITY_HEADERS,
+    "Content-Security-Policy": own,
+    "X-Frame-Options": "SAMEORIGIN",
+  };
+}
+
 /** `response` with the admin security headers set (copied first when its headers are frozen). */
 export function withSecurityHeaders(response: Response): Response {
   let out = response;
+  const headers = headersFor(response);
   try {
-    for (const [name, value] of Object.entries(ADMIN_SECURITY_HEADERS)) {
+    for (const [name, value] of Object.entries(headers)) {
       out.headers.set(name, value);
     }
   } catch {
     // Response.redirect() and fetched responses have immutable headers.
     out = new Response(response.body, response);
-    for (const [name, value] of Object.entries(ADMIN_SECURITY_HEADERS)) {
+    for (const [name, value] of Object.entries(headers)) {
       out.headers.set(name, value);
     }
   }

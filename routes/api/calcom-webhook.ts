@@ -5,6 +5,7 @@
  */
 import type { Handlers } from "$fresh/server.ts";
 import { services } from "@/lib/app.ts";
+import { alertSettings, noteSignatureFailure } from "@/lib/alerts/mod.ts";
 import { BodyTooLargeError, MAX_WEBHOOK_BODY, readBodyCapped } from "@/lib/calcom/body.ts";
 import { parseCalcomDelivery } from "@/lib/calcom/event.ts";
 import { signatureHeaderProblem, verifyCalcomSignature } from "@/lib/calcom/signature.ts";
@@ -34,6 +35,7 @@ export const handler: Handlers = {
       const reason = signatureHeaderProblem(header) ?? "mismatch";
       log.warn("webhook signature rejected", { reason, size: body.byteLength });
       await recordSignatureFailure(kv, reason, ctx.remoteAddr.hostname).catch(() => {});
+      await noteSignatureFailure(kv, alertSettings(config)).catch(() => {});
       return new Response(UNAUTHORIZED, {
         status: 401,
         headers: { "content-type": "application/json" },
