@@ -23,6 +23,7 @@ import * as $admin_webhooks_index from "./routes/admin/webhooks/index.tsx";
 import * as $admin_webhooks_test from "./routes/admin/webhooks/test.ts";
 import * as $api_calcom_webhook from "./routes/api/calcom-webhook.ts";
 import * as $api_health from "./routes/api/health.ts";
+import * as $api_metrics from "./routes/api/metrics.ts";
 import * as $api_sendgrid_events from "./routes/api/sendgrid-events.ts";
 import * as $BookingBrowser from "./islands/BookingBrowser.tsx";
 
@@ -51,6 +52,7 @@ const manifest = {
     "./routes/admin/webhooks/test.ts": $admin_webhooks_test,
     "./routes/api/calcom-webhook.ts": $api_calcom_webhook,
     "./routes/api/health.ts": $api_health,
+    "./routes/api/metrics.ts": $api_metrics,
     "./routes/api/sendgrid-events.ts": $api_sendgrid_events,
   },
   islands: {
