@@ -149,7 +149,7 @@ export function startFakeSendgrid(apiKey = "SG.fake-key"): FakeSendgrid {
         },
       );
     }
-    return await answer(step, record, body, req, hanging, () => ++counter);
+    return await answer(step, record, body, hanging, () => ++counter);
   });
   fake.url = `http://127.0.0.1:${server.addr.port}`;
   return fake;
@@ -159,7 +159,6 @@ async function answer(
   step: FakeStep,
   record: RecordedRequest,
   body: MailSendBody,
-  req: Request,
   hanging: Set<() => void>,
   next: () => number,
 ): Promise<Response> {
@@ -188,20 +187,24 @@ async function answer(
       return Response.json(errors("internal server error"), { status: 500 });
     case "hang": {
       record.answer = "hang";
-      // Answers only once the client gave up (its timeout aborts the request) or we close.
-      await new Promise<void>((resolve) => {
-        hanging.add(resolve);
-        req.signal.addEventListener("abort", () => resolve());
-      });
+      // Never answers while the test runs: the client's timeout gives up first; close() ends it.
+      await new Promise<void>((resolve) => hanging.add(resolve));
       return new Response(null, { status: 202 });
     }
-    case "drop":
+    case "drop": {
       record.answer = "drop";
-      // Headers go out, then the body stream fails: the connection is cut mid-response.
-      return new Response(
-        new ReadableStream({ pull: (c) => c.error(new Error("connection dropped")) }),
-        { status: 202 },
-      );
+      // Status line and a first byte go out, then the stream fails: the connection is cut
+      // mid-response (before any byte, the client would transparently retry on a new one).
+      let sent = false;
+      const body = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          if (sent) return controller.error(new Error("connection dropped (scripted)"));
+          sent = true;
+          controller.enqueue(new TextEncoder().encode("{"));
+        },
+      });
+      return new Response(body, { status: 202, headers: { "content-length": "100" } });
+    }
   }
   return new Response(null, { status: 500 });
 }
