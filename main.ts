@@ -8,12 +8,20 @@ import { initServices } from "./lib/app.ts";
 import { bootstrapFirstAdmin, describeBootstrap } from "./lib/auth/setup.ts";
 import { configOrExit, openKv, prepareServices } from "./lib/startup.ts";
 import { runDeliveriesSweep, startDispatch } from "./lib/outbox/mod.ts";
+import { runAlertChecks } from "./lib/alerts/mod.ts";
+import { initObservability, monitored } from "./lib/observability/mod.ts";
 
 // Top level, before any await: Deno Deploy registers crons when the module loads. The callback
 // waits for the dispatcher that startDispatch installs below.
-Deno.cron("deliveries-sweep", "* * * * *", runDeliveriesSweep);
+Deno.cron(
+  "deliveries-sweep",
+  "* * * * *",
+  monitored("cron", "deliveries-sweep", runDeliveriesSweep),
+);
+Deno.cron("alert-checks", "* * * * *", monitored("cron", "alert-checks", runAlertChecks));
 
 const config = configOrExit();
+initObservability(config);
 const kv = await openKv(config);
 const { services, generatedSecret } = await prepareServices(config, kv);
 initServices(services);

@@ -1,11 +1,11 @@
 /**
  * Observability start-up: the log level (`LOG_LEVEL`) and, with `SENTRY_DSN`, error reporting.
- * Call once the build id is known (after `createHandler`), so events carry the release.
+ * Call right after the configuration is loaded; events get the build id as release when sent.
  * @module
  */
 import type { Config } from "../config.ts";
 import { log, setLogLevel } from "../log.ts";
-import { initSentry, releaseName } from "./sentry.ts";
+import { initSentry } from "./sentry.ts";
 
 export { captureError, monitored } from "./sentry.ts";
 
@@ -13,9 +13,6 @@ export function initObservability(config: Pick<Config, "logLevel" | "sentry">): 
   setLogLevel(config.logLevel);
   if (config.sentry) {
     initSentry(config.sentry);
-    log.info("error reporting on", {
-      environment: config.sentry.environment,
-      release: releaseName(),
-    });
+    log.info("error reporting on", { environment: config.sentry.environment });
   }
 }

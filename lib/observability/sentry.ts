@@ -38,7 +38,7 @@ export function initSentry(options: { dsn: string; environment: string }): void 
   Sentry.init({
     dsn: options.dsn,
     environment: options.environment,
-    release: releaseName(),
+    // No release here: the build id is known only once the handler is built; beforeSend sets it.
     defaultIntegrations: false,
     integrations: [Sentry.dedupeIntegration(), Sentry.linkedErrorsIntegration()],
     sendDefaultPii: false,

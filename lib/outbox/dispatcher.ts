@@ -9,7 +9,9 @@ import { composeDeliveryEmail } from "../email/compose.ts";
 import { createDevOutboxTransport } from "../email/dev_outbox.ts";
 import { createSendgridTransport } from "../email/sendgrid.ts";
 import type { EmailTransport, OutgoingEmail, SendResult } from "../email/types.ts";
+import { alertSettings, noteDeadDelivery } from "../alerts/mod.ts";
 import { log } from "../log.ts";
+import { observeDispatchLatency } from "../observability/metrics.ts";
 import {
   attemptsInSeries,
   claimDelivery,
@@ -106,11 +108,17 @@ export async function dispatchDelivery(d: Dispatcher, id: string): Promise<Dispa
   });
   log.info("delivery attempt", {
     deliveryId: id,
+    requestId: claimed.record.requestId,
+    eventId: claimed.record.eventId,
+    trigger: claimed.record.trigger,
+    attempt: attemptsInSeries(claimed.record) + 1,
     status: done ? outcome.status : "lease_lost",
     httpStatus: attempt.httpStatus,
     durationMs: attempt.durationMs,
     transport: d.transport.name,
   });
+  await observeDispatchLatency(d.kv, attempt.durationMs).catch(() => {});
+  if (done && outcome.status === "dead") await noteDeadDelivery(d.kv, id, alertSettings(d.config));
   return done ? outcome.status : "skipped";
 }
 

@@ -6,6 +6,7 @@
  */
 import type { DeliveryMessage } from "../store/deliveries.ts";
 import { log } from "../log.ts";
+import { captureError } from "../observability/sentry.ts";
 import { dispatchDelivery, type Dispatcher } from "./dispatcher.ts";
 
 function isDeliveryMessage(value: unknown): value is DeliveryMessage {
@@ -25,6 +26,7 @@ export function listenForDeliveries(d: Dispatcher): Promise<void> {
         deliveryId: message.deliveryId,
         error: (err as Error).name,
       });
+      captureError(err, { area: "dispatch", delivery_id: message.deliveryId });
     }
   });
 }

@@ -4,6 +4,7 @@
  * concurrency and a time budget that ends well inside the cron minute.
  * @module
  */
+import { captureError } from "../observability/sentry.ts";
 import { listDueDeliveryIds } from "../store/deliveries.ts";
 import { dispatchDelivery, type Dispatcher, type DispatchResult } from "./dispatcher.ts";
 
@@ -43,7 +44,10 @@ export async function sweepDueDeliveries(
         const id = ids[next++];
         tried.add(id);
         report.examined++;
-        const result = await dispatchDelivery(d, id).catch(() => "skipped" as const);
+        const result = await dispatchDelivery(d, id).catch((error) => {
+          captureError(error, { area: "dispatch", delivery_id: id });
+          return "skipped" as const;
+        });
         report.results[result] = (report.results[result] ?? 0) + 1;
       }
     };
