@@ -11,6 +11,7 @@ import {
 import { SPIKE_THRESHOLD } from "@/lib/alerts/kinds.ts";
 import { adjustCounter } from "@/lib/store/counters.ts";
 import { type AlertReceiver, startAlertReceiver } from "./helpers/alert_receiver.ts";
+import { adminHeaders, signIn } from "./helpers/admin.ts";
 import { startTestApp } from "./helpers/app.ts";
 import { bookingEvent, signedWebhookRequest } from "./helpers/calcom.ts";
 
@@ -251,5 +252,23 @@ Deno.test("[alerts] bad signatures through the webhook route open the spike aler
   ]);
   assert.equal((await activeAlerts(app.kv))[0].kind, "signature_spike");
   await receiver.close();
+  app.close();
+});
+
+Deno.test("[alerts] the admin banner shows open incidents and what to do", async () => {
+  const app = await startTestApp();
+  const cookie = await signIn(app);
+  const page = async () => {
+    const res = await app.fetch("/admin", { headers: adminHeaders(cookie) });
+    assert.equal(res.status, 200);
+    return await res.text();
+  };
+  assert.doesNotMatch(await page(), /alert-banner/);
+  await noteDeadDelivery(app.kv, "D-BANNER", alertSettings(app.services.config));
+  const html = await page();
+  assert.match(html, /class="error alert-banner"/);
+  assert.match(html, /A staff email could not be delivered/);
+  assert.match(html, /latest dead delivery D-BANNER/);
+  assert.match(html, /Deliveries \(status dead\)/);
   app.close();
 });

@@ -42,6 +42,14 @@ export function DeliveryCard(
         <dd>{d.trigger}</dd>
         <dt>Created</dt>
         <dd>{formatTime(d.createdAt, zone)}</dd>
+        {d.requestId && (
+          <>
+            <dt>Request id</dt>
+            <dd>
+              <code>{d.requestId}</code>
+            </dd>
+          </>
+        )}
         <dt>Recipients</dt>
         <dd>{d.recipients.length > 0 ? d.recipients.join(", ") : "not sent yet"}</dd>
         {d.lastError && (

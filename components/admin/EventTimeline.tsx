@@ -15,6 +15,7 @@ export function EventTimeline({ events, zone }: { events: TimelineEvent[]; zone:
               {event.createdAt && event.createdAt !== event.receivedAt &&
                 ` · sent by Cal.com ${formatTime(event.createdAt, zone)}`}
               {` · ${event.size} bytes`}
+              {event.requestId && ` · request id ${event.requestId}`}
               {!event.recognised && ` · not recognised: ${event.reason ?? "unknown shape"}`}
             </span>
           </p>

@@ -4,7 +4,8 @@
  * @module
  */
 import type { AdminState } from "../auth/roles.ts";
+import type { AlertBannerState } from "../alerts/banner.ts";
 
-export interface DashboardState extends AdminState {
+export interface DashboardState extends AdminState, AlertBannerState {
   title?: string;
 }

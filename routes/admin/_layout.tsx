@@ -1,6 +1,7 @@
 import type { PageProps } from "$fresh/server.ts";
 import { hasRole } from "@/lib/auth/roles.ts";
 import type { DashboardState } from "@/lib/admin/state.ts";
+import { AlertBanner } from "@/components/admin/AlertBanner.tsx";
 
 const LINKS = [
   { href: "/admin", label: "Bookings" },
@@ -48,6 +49,7 @@ export default function AdminLayout({ Component, state, url }: PageProps<unknown
         )}
       </header>
       <main id="main" tabIndex={-1}>
+        <AlertBanner alerts={state.alerts ?? []} />
         <Component />
       </main>
     </>
