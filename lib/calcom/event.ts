@@ -16,6 +16,7 @@ import {
   noShowPayloadSchema,
   type Trigger,
 } from "./schema.ts";
+import { boundFacts, uidFits } from "./bounds.ts";
 
 export interface Person {
   name: string;
@@ -98,7 +99,8 @@ export function parseCalcomDelivery(body: Uint8Array): ParsedDelivery {
   if (!envelope.success) return { recognised: false, reason: "no triggerEvent" };
   const { triggerEvent, createdAt } = envelope.data;
   if (!isKnownTrigger(triggerEvent)) {
-    return { recognised: false, reason: "unknown trigger", trigger: triggerEvent };
+    // Stored and used in counter keys (KV keys max out at 2 KiB): a name, not a payload.
+    return { recognised: false, reason: "unknown trigger", trigger: triggerEvent.slice(0, 100) };
   }
   // MEETING_* bodies are flat (the booking row next to triggerEvent) unless wrapped.
   const wrapped = envelope.data.payload !== undefined;
@@ -122,9 +124,10 @@ function isBookingTrigger(trigger: Trigger): trigger is BookingTrigger {
 function toEvent(trigger: Trigger, payload: unknown, createdAt?: string): CalcomEvent | null {
   if (isBookingTrigger(trigger)) {
     const parsed = bookingPayloadSchema.safeParse(payload);
-    return parsed.success
-      ? { kind: "booking", trigger, createdAt, booking: bookingFacts(parsed.data) }
-      : null;
+    if (!parsed.success || !uidFits(parsed.data.uid) || !uidFits(parsed.data.rescheduleUid)) {
+      return null;
+    }
+    return { kind: "booking", trigger, createdAt, booking: boundFacts(bookingFacts(parsed.data)) };
   }
   switch (trigger) {
     case "PING":
@@ -132,7 +135,7 @@ function toEvent(trigger: Trigger, payload: unknown, createdAt?: string): Calcom
     case "MEETING_STARTED":
     case "MEETING_ENDED": {
       const parsed = meetingPayloadSchema.safeParse(payload);
-      if (!parsed.success) return null;
+      if (!parsed.success || !uidFits(parsed.data.uid)) return null;
       const { uid, title, startTime, endTime, attendees, location } = parsed.data;
       const organizer = parsed.data.organizer ?? parsed.data.user ?? undefined;
       const booking = {
@@ -145,11 +148,11 @@ function toEvent(trigger: Trigger, payload: unknown, createdAt?: string): Calcom
         organizer,
         answers: [],
       };
-      return { kind: "meeting", trigger, createdAt, booking };
+      return { kind: "meeting", trigger, createdAt, booking: boundFacts(booking) };
     }
     case "BOOKING_NO_SHOW_UPDATED": {
       const parsed = noShowPayloadSchema.safeParse(payload);
-      if (!parsed.success) return null;
+      if (!parsed.success || !uidFits(parsed.data.bookingUid)) return null;
       const { bookingUid, attendees } = parsed.data;
       return { kind: "no_show", trigger, createdAt, bookingUid, noShow: attendees };
     }
@@ -169,7 +172,7 @@ function relatedBookingUid(payload: unknown): string | undefined {
   const p = payload as Record<string, unknown>;
   const nested = p.booking as Record<string, unknown> | undefined;
   const uid = p.bookingUid ?? p.uid ?? (typeof nested === "object" ? nested?.uid : undefined);
-  return typeof uid === "string" && uid.length > 0 ? uid : undefined;
+  return typeof uid === "string" && uid.length > 0 && uidFits(uid) ? uid : undefined;
 }
 
 function bookingFacts(p: BookingPayload): BookingFacts {
@@ -207,19 +210,36 @@ function answers(responses: Record<string, { label: string; value?: unknown }>):
     .map(([field, r]) => ({
       field,
       label: r.label || field,
-      value: answerText(r.value).slice(0, MAX_ANSWER_TEXT),
+      value: answerText(r.value, 0).slice(0, MAX_ANSWER_TEXT),
     }));
 }
 
-function answerText(value: unknown): string {
+/** Answers nest at most a few levels in real forms; deeper structures are not read further. */
+const MAX_ANSWER_DEPTH = 8;
+
+function answerText(value: unknown, depth: number): string {
   if (typeof value === "string") return value;
-  if (Array.isArray(value)) return value.map(answerText).join(", ");
+  if (depth >= MAX_ANSWER_DEPTH) return "";
+  if (Array.isArray(value)) {
+    // Only as many items as can show in the capped text (a hostile array may have millions).
+    return value.slice(0, MAX_ANSWER_TEXT).map((v) => answerText(v, depth + 1)).join(", ");
+  }
   if (typeof value === "object" && value !== null) {
     const { value: inner, optionValue } = value as Record<string, unknown>;
     if (inner !== undefined) {
-      return [answerText(inner), answerText(optionValue)].filter(Boolean).join(" ");
+      return [answerText(inner, depth + 1), answerText(optionValue, depth + 1)].filter(Boolean)
+        .join(" ");
     }
-    return JSON.stringify(value);
+    return boundedJson(value);
   }
   return value === undefined || value === null ? "" : String(value);
+}
+
+/** JSON text of an object answer, or a placeholder when it is too deep to stringify. */
+function boundedJson(value: object): string {
+  try {
+    return JSON.stringify(value).slice(0, MAX_ANSWER_TEXT);
+  } catch {
+    return "[structured answer]";
+  }
 }
