@@ -263,6 +263,28 @@ const CONTENT_TYPES = [
   "x".repeat(4000),
 ];
 
+Deno.test("[fuzz] oversized headers next to a body just under the inline limit", async () => {
+  const app = await startTestApp();
+  for (const size of [59_000, 59_990, 60_000]) {
+    const body = utf8(plant("payload.extra", JSON.stringify("p".repeat(size - 2400))));
+    const d: Delivery = { body, contentType: "t".repeat(12_000) };
+    const res = await app.request(
+      new Request("http://localhost/api/calcom-webhook", {
+        method: "POST",
+        body,
+        headers: {
+          "content-type": "t".repeat(12_000),
+          "x-cal-webhook-version": "v".repeat(12_000),
+          "x-cal-signature-256": (await signatureFor(body, "valid"))!,
+        },
+      }),
+    );
+    casesRun.set("oversized headers", (casesRun.get("oversized headers") ?? 0) + 1);
+    await assertContract(app, d, res);
+  }
+  app.close();
+});
+
 Deno.test("[fuzz] content types, lying Content-Length, slow bodies", async (t) => {
   const app = await startTestApp();
   const booking = fc.constant(null).map(() => utf8(plant("payload.extra", "1")));

@@ -87,8 +87,9 @@ export function addEventMutations(op: Deno.AtomicOperation, e: NewEvent): EventR
     receivedAt: e.receivedAt,
     digest: e.digest,
     size: e.body.byteLength,
-    contentType: e.contentType,
-    webhookVersion: e.webhookVersion,
+    // Header values are the sender's: bounded so the record always fits its 64 KiB value.
+    contentType: e.contentType?.slice(0, 200),
+    webhookVersion: e.webhookVersion?.slice(0, 100),
     requestId: e.requestId,
     trigger: e.trigger,
     recognised: e.event !== undefined,
