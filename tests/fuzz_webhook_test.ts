@@ -10,12 +10,15 @@ import { bodyDigest, getEvent } from "@/lib/store/events.ts";
 import { getBooking } from "@/lib/store/bookings.ts";
 import { startTestApp, type TestApp } from "./helpers/app.ts";
 import { kvProblems } from "./helpers/kv_invariants.ts";
+import { startAppProcess } from "./helpers/app_process.ts";
+import { TEST_SECRET } from "./helpers/calcom.ts";
 import {
   invalidUtf8,
   manyAttendees,
   nested,
   plant,
   PLANT_SITES,
+  type PlantSite,
   SIGNATURE_MODES,
   signatureFor,
   type SignatureMode,
@@ -349,4 +352,126 @@ Deno.test("[fuzz] case counts", () => {
   const total = [...casesRun.values()].reduce((a, b) => a + b, 0);
   console.log(`fuzz cases: ${total} (${[...casesRun].map(([k, v]) => `${k} ${v}`).join(", ")})`);
   assert.ok(total > 0);
+});
+
+/** Raw bytes on a TCP connection, read back until the server answers or `waitMs` pass. */
+async function rawExchange(port: number, parts: string[], pauseMs: number, waitMs = 300) {
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+  const answer = new Uint8Array(512);
+  try {
+    for (const part of parts) {
+      await conn.write(new TextEncoder().encode(part));
+      if (pauseMs) await new Promise((r) => setTimeout(r, pauseMs));
+    }
+    const timer = setTimeout(() => conn.close(), waitMs);
+    const n = await conn.read(answer).catch(() => null);
+    clearTimeout(timer);
+    return n ? new TextDecoder().decode(answer.subarray(0, n)).split("\r\n")[0] : "no answer";
+  } finally {
+    try {
+      conn.close();
+    } catch { /* closed by the timer */ }
+  }
+}
+
+const RAW_ATTACKS: { name: string; parts: string[]; pauseMs: number }[] = [
+  {
+    name: "Content-Length larger than the body, then hang up",
+    parts: ["POST /api/calcom-webhook HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{}"],
+    pauseMs: 0,
+  },
+  {
+    name: "Content-Length of 2^62",
+    parts: [
+      "POST /api/calcom-webhook HTTP/1.1\r\nHost: x\r\nContent-Length: 4611686018427387904\r\n\r\n{",
+    ],
+    pauseMs: 0,
+  },
+  {
+    name: "a body dripping in one byte at a time",
+    parts: [
+      "POST /api/calcom-webhook HTTP/1.1\r\nHost: x\r\nContent-Length: 30\r\n\r\n",
+      ...'{"triggerEvent":"PING"}',
+    ],
+    pauseMs: 15,
+  },
+  {
+    name: "chunked with an absurd chunk size",
+    parts: [
+      "POST /api/calcom-webhook HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nffffffffffffffff\r\nabc",
+    ],
+    pauseMs: 0,
+  },
+  {
+    name: "both Content-Length and chunked",
+    parts: [
+      "POST /api/calcom-webhook HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n",
+    ],
+    pauseMs: 0,
+  },
+];
+
+Deno.test("[fuzz] the app process under hostile traffic: < 400 MB resident, still answering", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "fuzz-rss-" });
+  const app = await startAppProcess({
+    env: { KV_PATH: `${dir}/kv.sqlite3`, CALCOM_WEBHOOK_SECRET: TEST_SECRET, QUEUE_MODE: "cron" },
+  });
+  let peakKiB = 0;
+  const sampler = setInterval(() => (peakKiB = Math.max(peakKiB, app.memory().rssKiB)), 20);
+  const bodies: Delivery[] = [];
+  for (const raw of WORST_VALUES) {
+    for (const site of ["payload.responses.notes.value", "payload.attendees", "payload.extra"]) {
+      bodies.push({ body: utf8(plant(site as PlantSite, raw)) });
+    }
+  }
+  bodies.push(...[20_000, 8_000].map((n) => ({ body: utf8(manyAttendees(n)) })));
+  bodies.push(...Array.from({ length: 8 }, () => ({
+    body: utf8("u".repeat(MAX_WEBHOOK_BODY)),
+    signature: "wrong-secret" as const,
+  })));
+  bodies.push(
+    ...Array.from({ length: 8 }, () => ({ body: utf8("v".repeat(2 * MAX_WEBHOOK_BODY)) })),
+  );
+  let accepted = 0;
+  const send = async (d: Delivery) => {
+    const signature = await signatureFor(d.body, d.signature ?? "valid");
+    const res = await fetch(`${app.url}/api/calcom-webhook`, {
+      method: "POST",
+      body: d.body,
+      headers: signature ? { "x-cal-signature-256": signature } : {},
+    }).catch((err) => err as Error);
+    if (res instanceof Error) {
+      // The server may cut an oversized upload short after its 413; nothing else may fail.
+      assert.ok(d.body.byteLength > MAX_WEBHOOK_BODY, `request failed: ${res.message}`);
+      return;
+    }
+    await res.body?.cancel();
+    assert.ok(res.status < 500, `status ${res.status}`);
+    if (res.status < 300) accepted++;
+  };
+  for (let round = 0; round < 2; round++) {
+    const queue = [...bodies];
+    await Promise.all(Array.from({ length: 8 }, async () => {
+      for (let d = queue.shift(); d; d = queue.shift()) await send(d);
+    }));
+    await Promise.all(RAW_ATTACKS.map((a) => rawExchange(app.port, a.parts, a.pauseMs)));
+    const held = await Promise.all(
+      Array.from({ length: 64 }, () => Deno.connect({ hostname: "127.0.0.1", port: app.port })),
+    );
+    held.forEach((c) => c.close());
+  }
+  const health = await fetch(`${app.url}/api/health`);
+  assert.equal(health.status, 200);
+  await health.body?.cancel();
+  clearInterval(sampler);
+  peakKiB = Math.max(peakKiB, app.memory().peakKiB);
+  console.log(`app process peak RSS under hostile traffic: ${(peakKiB / 1024).toFixed(0)} MiB`);
+  assert.ok(peakKiB > 0 && peakKiB < 400 * 1024, `peak RSS ${peakKiB} KiB`);
+  await app.stop("SIGTERM");
+  const kv = await Deno.openKv(`${dir}/kv.sqlite3`);
+  const { problems, census } = await kvProblems(kv);
+  kv.close();
+  assert.deepEqual(problems, []);
+  assert.equal(census.events, accepted / 2, "each body stored once, its repeat a duplicate");
+  await Deno.remove(dir, { recursive: true });
 });
