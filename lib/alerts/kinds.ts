@@ -28,8 +28,8 @@ export interface AlertDescription {
 export const ALERT_DESCRIPTIONS: Record<AlertKind, AlertDescription> = {
   email_dead: {
     title: "A staff email could not be delivered",
-    action: "Open Admin → Deliveries (status dead), read the last error, fix SendGrid " +
-      "(key, sender, quota) and resend; the alert resolves when no email is dead.",
+    action: "Open Admin → Emails (status dead), read the last error, fix SendGrid " +
+      "(key, sender, quota) and retry the dead emails; the alert resolves when none is dead.",
   },
   signature_spike: {
     title: `${SPIKE_THRESHOLD}+ webhook signature failures within ${SPIKE_WINDOW_MINUTES} minutes`,
