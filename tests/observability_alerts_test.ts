@@ -269,6 +269,6 @@ Deno.test("[alerts] the admin banner shows open incidents and what to do", async
   assert.match(html, /class="error alert-banner"/);
   assert.match(html, /A staff email could not be delivered/);
   assert.match(html, /latest dead delivery D-BANNER/);
-  assert.match(html, /Deliveries \(status dead\)/);
+  assert.match(html, /Emails \(status dead\)/);
   app.close();
 });
