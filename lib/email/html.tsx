@@ -9,8 +9,9 @@ import { renderToString } from "preact-render-to-string";
 import type { BookingEmail } from "./content.ts";
 
 const FONT = "font-family:-apple-system,Segoe UI,Roboto,Helvetica,Arial,sans-serif";
-const CELL = "padding:6px 12px 6px 0;vertical-align:top;font-size:14px;color:#1f2937";
-const LABEL = `${CELL};color:#6b7280;white-space:nowrap`;
+const PAD = "padding:6px 12px 6px 0;vertical-align:top;font-size:14px";
+const CELL = `${PAD};color:#1f2937`;
+const LABEL = `${PAD};color:#6b7280;white-space:nowrap`;
 
 function Row(props: { label: string; key?: string; children: ComponentChildren }) {
   return (
