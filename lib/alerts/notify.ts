@@ -24,7 +24,8 @@ export interface AlertSettings {
 
 /** Quick retries after the first try, before leaving the rest to the minute check. */
 export const QUICK_RETRY_DELAYS_MS = [1_000, 3_000, 9_000];
-const LEASE_MS = 60_000;
+/** Longer than one `postNotice` can take: 4 tries × 10 s timeout + about 16 s of pauses. */
+const LEASE_MS = 3 * 60_000;
 const POST_TIMEOUT_MS = 10_000;
 /** Tries across minute checks (about two hours of backoff) before a notice is given up. */
 export const MAX_NOTICE_ATTEMPTS = 24;
