@@ -78,6 +78,10 @@ export default function BookingBrowser({ initial }: BookingBrowserProps) {
       if (data.value.paged) newer.value = true;
       else load(filters.value, undefined, true);
     });
+    // An email changed status: refresh the first page's badges; later pages keep their place.
+    events.addEventListener("delivery", () => {
+      if (!data.value.paged) load(filters.value, undefined, true);
+    });
     return () => events.close();
   }, []);
 

@@ -2,6 +2,8 @@ import assert from "node:assert/strict";
 import { startTestApp } from "./helpers/app.ts";
 import { adminHeaders, signIn } from "./helpers/admin.ts";
 import { bookingEvent, signedWebhookRequest } from "./helpers/calcom.ts";
+import { createDispatcher, dispatchDelivery } from "@/lib/outbox/dispatcher.ts";
+import { listBookingDeliveries } from "@/lib/store/deliveries.ts";
 
 /** Reads SSE messages from a response body, one `{ event, data }` per call. */
 function sseReader(body: ReadableStream<Uint8Array<ArrayBuffer>>) {
@@ -32,7 +34,7 @@ function sseReader(body: ReadableStream<Uint8Array<ArrayBuffer>>) {
   };
 }
 
-Deno.test("[admin] /admin/api/events streams a change for each new webhook", async () => {
+Deno.test("[admin] /admin/api/events streams each new webhook and each email status change", async () => {
   const app = await startTestApp();
   const cookie = await signIn(app, { role: "viewer" });
   const controller = new AbortController();
@@ -50,12 +52,23 @@ Deno.test("[admin] /admin/api/events streams a change for each new webhook", asy
   assert.equal(ready.event, "ready");
   assert.equal(ready.data, "null", "no event yet");
 
-  const posted = await app.request(await signedWebhookRequest(bookingEvent("BOOKING_CREATED")));
+  const bookingBody = bookingEvent("BOOKING_CREATED");
+  const posted = await app.request(await signedWebhookRequest(bookingBody));
   const { id } = await posted.json();
   const change = await events.next();
   assert.equal(change.event, "change");
   assert.equal(JSON.parse(change.data!).id, id);
   assert.ok(!change.data!.includes("Guest"), "ids and times only, no booking contents");
+
+  // The booking's email is sent (dev outbox): the stream says an email changed status.
+  const [delivery] = await listBookingDeliveries(app.kv, JSON.parse(bookingBody).payload.uid);
+  assert.equal(await dispatchDelivery(createDispatcher(app.services), delivery.id), "delivered");
+  let update = await events.next();
+  while (update.event === "delivery" && JSON.parse(update.data!).status === "sending") {
+    update = await events.next();
+  }
+  assert.equal(update.event, "delivery");
+  assert.deepEqual(JSON.parse(update.data!), { id: delivery.id, status: "delivered" });
 
   await events.cancel();
   controller.abort();

@@ -85,6 +85,9 @@ export interface DeliveryMessage {
   deliveryId: string;
 }
 
+/** Set by every status change: the dashboard watches it to show email status live. */
+export const DELIVERY_CHANGE_KEY = ["meta", "last_delivery_change"] as const;
+
 export const deliveryKey = (id: string) => ["delivery", id] as const;
 export const notificationKey = (uid: string, trigger: string) =>
   ["delivery_for", uid, trigger] as const;

@@ -7,6 +7,7 @@
  */
 import { adjustCounter } from "./counters.ts";
 import {
+  DELIVERY_CHANGE_KEY,
   type DeliveryAttempt,
   deliveryKey,
   type DeliveryMessage,
@@ -37,6 +38,7 @@ export function addTransition(
   const id = current.id;
   if (current.status !== next.status) {
     op.delete(statusKey(current.status, id)).set(statusKey(next.status, id), null);
+    op.set(DELIVERY_CHANGE_KEY, { id, status: next.status });
     adjustCounter(op, ["counter", "deliveries", current.status], -1);
     adjustCounter(op, ["counter", "deliveries", next.status], 1);
   }
