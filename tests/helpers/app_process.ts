@@ -29,6 +29,8 @@ export interface AppProcessOptions {
   logs?: string[];
   /** Keep log lines? A long soak only needs the count. */
   keepLogs?: boolean;
+  /** Module to run instead of main.ts (a benchmark baseline), relative to the repo root. */
+  entry?: string;
 }
 
 /** A port that was free a moment ago. */
@@ -64,12 +66,12 @@ function procStatus(pid: number): { rssKiB: number; peakKiB: number } {
   }
 }
 
-/** Starts main.ts and resolves once it listens (or rejects with its output if it exits). */
+/** Starts main.ts (or `entry`) and resolves once it listens (or rejects with its output if it exits). */
 export async function startAppProcess(options: AppProcessOptions): Promise<AppProcess> {
   const port = options.port ?? freePort();
   const logs = options.logs ?? [];
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", ...(options.denoFlags ?? []), "main.ts"],
+    args: ["run", "-A", ...(options.denoFlags ?? []), options.entry ?? "main.ts"],
     cwd: ROOT,
     env: { LOG_LEVEL: "info", ...options.env, PORT: String(port) },
     stdin: "null",

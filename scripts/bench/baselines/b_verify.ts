@@ -1,0 +1,33 @@
+/**
+ * Baseline (b): (a) plus what every correct receiver must do per request — HMAC-SHA256 verify
+ * of the raw bytes (WebCrypto, constant time) and JSON.parse. Env: PORT, SECRET.
+ */
+const port = Number(Deno.env.get("PORT") ?? 8100);
+const key = await crypto.subtle.importKey(
+  "raw",
+  new TextEncoder().encode(Deno.env.get("SECRET") ?? "bench-secret"),
+  { name: "HMAC", hash: "SHA-256" },
+  false,
+  ["verify"],
+);
+const decoder = new TextDecoder();
+
+function hexBytes(hex: string): Uint8Array<ArrayBuffer> {
+  const out = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
+  return out;
+}
+
+Deno.serve({
+  hostname: "127.0.0.1",
+  port,
+  onListen: ({ port }) => console.log(`baseline b listening on http://127.0.0.1:${port}`),
+}, async (req) => {
+  const body = new Uint8Array(await req.arrayBuffer());
+  const signature = hexBytes(req.headers.get("x-cal-signature-256") ?? "");
+  if (!(await crypto.subtle.verify("HMAC", key, signature, body))) {
+    return new Response("invalid signature", { status: 401 });
+  }
+  const event = JSON.parse(decoder.decode(body));
+  return Response.json({ ok: true, trigger: event.triggerEvent });
+});
