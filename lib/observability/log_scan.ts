@@ -24,7 +24,8 @@ const LOG_LINE = /^\{"time":"/;
 export function scanLogText(text: string, forbidden: readonly string[] = []): LogFinding[] {
   const findings: LogFinding[] = [];
   text.split("\n").forEach((raw, i) => {
-    // Test runners prefix captured output with colour codes.
+    // Test runners prefix captured output with colour codes (ESC [ … m).
+    // deno-lint-ignore no-control-regex
     const line = raw.replace(/\x1b\[[0-9;]*m/g, "").trim();
     if (!LOG_LINE.test(line)) return;
     const hit = (kind: LogFinding["kind"]) => findings.push({ line: i + 1, kind });
