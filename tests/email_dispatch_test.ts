@@ -98,6 +98,20 @@ for (const mode of MODES) {
       }
     }));
 
+  Deno.test(`[email] ${mode}: 500, hang, drop: one request per attempt, none replayed`, () =>
+    withHarness(mode, async (h) => {
+      // The hang goes out on the socket the 500 came back on; the client destroys it at the
+      // timeout. Nothing below the outbox may send that POST again (tests/email_transport_test.ts).
+      h.fake.script({ kind: "server_error" }, { kind: "hang" }, { kind: "drop" });
+      await h.post(bookingEvent("BOOKING_CREATED"));
+      await h.settle();
+      const [d] = await h.deliveries();
+      assert.equal(d.status, "accepted");
+      assert.deepEqual(h.fake.requests.map((r) => r.answer), [500, "hang", "drop", 202]);
+      assert.equal(d.attempts.length, 4);
+      assert.equal(h.fake.accepted().length, 1);
+    }));
+
   Deno.test(`[email] ${mode}: a permanent 400 fails at once with SendGrid's message`, () =>
     withHarness(mode, async (h) => {
       h.fake.script({

@@ -4,6 +4,8 @@
  * axios timeout bounds every request well inside the delivery lease.
  * @module
  */
+import { Agent as HttpAgent } from "node:http";
+import { Agent as HttpsAgent } from "node:https";
 import { MailService } from "@sendgrid/mail";
 import type { SendgridConfig } from "../config.ts";
 import type { EmailTransport, OutgoingEmail, SendResult } from "./types.ts";
@@ -56,12 +58,16 @@ export function createSendgridTransport(
 ): EmailTransport {
   const client = new MailService();
   client.setApiKey(config.apiKey); // first: it resets baseUrl to api.sendgrid.com
-  // The typings omit the instance's `client` (a @sendgrid/client Client) that carries baseUrl.
-  (client as unknown as WithHttpClient).client.setDefaultRequest(
-    "baseUrl",
-    config.apiUrl.replace(/\/+$/, "") + "/",
-  );
+  // The typings omit the instance's `client` (a @sendgrid/client Client): its axios defaults.
+  const http = (client as unknown as WithHttpClient).client;
+  http.setDefaultRequest("baseUrl", config.apiUrl.replace(/\/+$/, "") + "/");
   client.setTimeout(options.timeoutMs ?? SENDGRID_TIMEOUT_MS);
+  // No keep-alive: Deno's node:http re-sends a request, POST included, when the pooled socket
+  // it went out on closes before a response, even one axios destroyed at its timeout
+  // (denoland/deno#36786). SendGrid has no idempotency key, so that replay is a second email.
+  // A fresh socket per request is never "reused", so never replayed (tests/email_transport_test.ts).
+  http.setDefaultRequest("httpAgent", new HttpAgent({ keepAlive: false }));
+  http.setDefaultRequest("httpsAgent", new HttpsAgent({ keepAlive: false }));
   return {
     name: "sendgrid",
     async send(email: OutgoingEmail): Promise<SendResult> {

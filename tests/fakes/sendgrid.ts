@@ -194,7 +194,7 @@ async function answer(
     case "drop": {
       record.answer = "drop";
       // Status line and a first byte go out, then the stream fails: the connection is cut
-      // mid-response (before any byte, the client would transparently retry on a new one).
+      // mid-response. Drops before any byte need a raw socket: tests/fakes/sendgrid_wire.ts.
       let sent = false;
       const body = new ReadableStream<Uint8Array>({
         pull(controller) {
