@@ -68,6 +68,8 @@ export function createSendgridTransport(
   // A fresh socket per request is never "reused", so never replayed (tests/email_transport_test.ts).
   http.setDefaultRequest("httpAgent", new HttpAgent({ keepAlive: false }));
   http.setDefaultRequest("httpsAgent", new HttpsAgent({ keepAlive: false }));
+  // A redirect would re-post the email elsewhere; SendGrid's Mail Send never redirects.
+  http.setDefaultRequest("maxRedirects", 0);
   return {
     name: "sendgrid",
     async send(email: OutgoingEmail): Promise<SendResult> {
