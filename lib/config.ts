@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { KNOWN_TRIGGERS } from "./calcom/schema.ts";
+import { isTimeZone } from "./time_zone.ts";
 import { LOG_LEVELS, type LogLevel } from "./log.ts";
 
 export type QueueMode = "kv" | "cron";
@@ -19,15 +20,6 @@ const email = z.string().regex(
   /^[^\s@,;<>]+@[^\s@,;<>]+\.[^\s@,;<>]+$/,
   "must be an email address",
 );
-
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat("en", { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const envSchema = z.object({
   PORT: z.preprocess(blankToUndefined, z.coerce.number().int().min(0).max(65535).default(8000)),

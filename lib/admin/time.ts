@@ -4,22 +4,7 @@
  * @module
  */
 
-/** The zone a booking's times are shown in. */
-export function staffZone(configured: string | undefined, organizerZone?: string): string {
-  for (const zone of [configured, organizerZone]) {
-    if (zone && isTimeZone(zone)) return zone;
-  }
-  return "UTC";
-}
-
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat("en", { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
+export { staffZone } from "../time_zone.ts";
 
 /**
  * A start time for a table cell, e.g. "Mon 1 Jan 2024, 11:00".

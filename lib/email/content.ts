@@ -5,6 +5,7 @@
  */
 import type { BookingFacts, Person } from "../calcom/event.ts";
 import type { BookingRecord } from "../store/bookings.ts";
+import { staffZone as staffZoneOf } from "../time_zone.ts";
 import { durationMinutes, formatRange, formatStart, safeZone } from "./time.ts";
 
 export type EmailKind = "created" | "rescheduled" | "cancelled" | "requested" | "other";
@@ -83,7 +84,7 @@ export function buildBookingEmail(
   context: EmailContext,
 ): BookingEmail {
   const k = KINDS[trigger] ?? otherKind(trigger);
-  const staffZone = safeZone(context.staffTimeZone ?? facts.organizer?.timeZone);
+  const staffZone = staffZoneOf(context.staffTimeZone, facts.organizer?.timeZone);
   const first = facts.attendees[0];
   const attendeeZone = first?.timeZone ? safeZone(first.timeZone) : undefined;
   const bookerUrl = safeHttpUrl(facts.bookerUrl);

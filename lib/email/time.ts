@@ -1,14 +1,10 @@
 /** Times shown to staff and attendees: one readable form, in a named IANA zone. */
 
+import { isTimeZone } from "../time_zone.ts";
+
 /** The zone if the runtime knows it, else UTC (payload zones are untrusted text). */
 export function safeZone(zone: string | undefined): string {
-  if (!zone) return "UTC";
-  try {
-    new Intl.DateTimeFormat("en-GB", { timeZone: zone });
-    return zone;
-  } catch {
-    return "UTC";
-  }
+  return zone && isTimeZone(zone) ? zone : "UTC";
 }
 
 function parts(iso: string, zone: string): { day: string; time: string; zoneName: string } {

@@ -13,6 +13,7 @@ import {
 } from "./booking_projection.ts";
 import { addBookingIndexMutations } from "./booking_indexes.ts";
 import { adjustCounter } from "./counters.ts";
+import { readValues } from "./read_values.ts";
 
 export type { BookingRecord, BookingStatus } from "./booking_projection.ts";
 
@@ -148,10 +149,6 @@ export async function listRecentBookings(
   });
   const uids: string[] = [];
   for await (const e of iter) uids.push(e.key[2] as string);
-  const bookings: BookingRecord[] = [];
-  for (let i = 0; i < uids.length; i += 10) {
-    const batch = await readBookings(kv, uids.slice(i, i + 10));
-    for (const b of batch) if (b.value) bookings.push(b.value);
-  }
+  const bookings = await readValues<BookingRecord>(kv, uids.map(bookingKey));
   return { bookings, cursor: uids.length === limit ? iter.cursor : undefined };
 }

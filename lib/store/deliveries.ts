@@ -8,6 +8,7 @@
  * @module
  */
 import { adjustCounter } from "./counters.ts";
+import { readValues } from "./read_values.ts";
 
 /** DESIGN.md § Delivery status machine. */
 export type DeliveryStatus =
@@ -204,13 +205,8 @@ export async function findDeliveryByMessageId(
   return (await kv.get<string>(messageKey(messageId))).value;
 }
 
-async function getDeliveries(kv: Deno.Kv, ids: string[]): Promise<DeliveryRecord[]> {
-  const out: DeliveryRecord[] = [];
-  for (let i = 0; i < ids.length; i += 10) {
-    const batch = await kv.getMany<DeliveryRecord[]>(ids.slice(i, i + 10).map(deliveryKey));
-    for (const e of batch) if (e.value) out.push(e.value);
-  }
-  return out;
+function getDeliveries(kv: Deno.Kv, ids: string[]): Promise<DeliveryRecord[]> {
+  return readValues<DeliveryRecord>(kv, ids.map(deliveryKey));
 }
 
 /**

@@ -6,6 +6,7 @@
  * @module
  */
 import type { CalcomEvent } from "../calcom/event.ts";
+import { readValues } from "./read_values.ts";
 
 /** Bodies up to this size live inside the event record (KV values max out at 64 KiB). */
 export const INLINE_BODY_LIMIT = 60_000;
@@ -171,11 +172,6 @@ export async function listRecentEvents(
   };
 }
 
-async function getEvents(kv: Deno.Kv, ids: string[]): Promise<EventRecord[]> {
-  const out: EventRecord[] = [];
-  for (let i = 0; i < ids.length; i += 10) {
-    const batch = await kv.getMany<EventRecord[]>(ids.slice(i, i + 10).map(eventKey));
-    for (const e of batch) if (e.value) out.push(e.value);
-  }
-  return out;
+function getEvents(kv: Deno.Kv, ids: string[]): Promise<EventRecord[]> {
+  return readValues<EventRecord>(kv, ids.map(eventKey));
 }
