@@ -6,7 +6,7 @@
  * @module
  */
 import type { BookingRecord, BookingStatus } from "./booking_projection.ts";
-import { bookingWords, eventTypeOf, MAX_PREFIX, searchWords } from "./booking_indexes.ts";
+import { bookingWords, eventTypeOf, searchPrefix, searchWords } from "./booking_indexes.ts";
 import { bookingKey } from "./bookings.ts";
 import { type DeliveryRecord, type DeliveryStatus, listBookingDeliveries } from "./deliveries.ts";
 
@@ -84,9 +84,11 @@ async function* problemHits(kv: Deno.Kv, before?: string): AsyncGenerator<IndexH
 
 /** The index that drives a query: the most selective one it names. */
 function chooseSource(kv: Deno.Kv, query: BookingQuery): Source {
+  // The longest query word has the most specific indexed prefix; the rest is filtered.
   const words = searchWords(query.q ?? "").sort((a, b) => b.length - a.length);
-  if (words.length > 0 && words[0].length >= 2) {
-    const prefix = ["booking_token", words[0].slice(0, MAX_PREFIX)];
+  const token = words.length > 0 ? searchPrefix(words[0]) : undefined;
+  if (token) {
+    const prefix = ["booking_token", token];
     return { name: "q", hits: (c) => listHits(kv, { prefix }, c) };
   }
   if (query.deliveryProblem) return { name: "problem", hits: (c) => problemHits(kv, c) };
