@@ -6,7 +6,8 @@
  */
 import { fileURLToPath as fromFileUrl } from "node:url";
 import { dirname } from "node:path";
-import { bundleIslands, type FreshSnapshot, stopBundler } from "./bundle.ts";
+// Type only: bundle.ts pulls in esbuild, which a server on a current snapshot never needs.
+import type { FreshSnapshot } from "./bundle.ts";
 import { createBuildId, setBuildId } from "./build_id.ts";
 import type { IslandRecord } from "./registry.ts";
 
@@ -65,6 +66,7 @@ async function fromSnapshot(outDir: string, snapshot: FreshSnapshot): Promise<Is
 }
 
 async function inMemory(root: string, islands: IslandRecord[]): Promise<IslandAssets> {
+  const { bundleIslands, stopBundler } = await import("./bundle.ts");
   try {
     const buildId = await createBuildId();
     const built = await bundleIslands({
