@@ -16,19 +16,32 @@ export const LATENCY_BUCKETS = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30] as const;
 const latencyKey = (part: string | number) => ["metric", "dispatch_seconds", part] as const;
 
 /**
- * Records how long one dispatch attempt took (claim to recorded result).
+ * Adds one dispatch attempt's duration (claim to recorded result) to an atomic operation: the
+ * dispatcher passes this to the commit that records the attempt, so the histogram costs no
+ * commit of its own.
+ *
+ * @example
+ * await finishAttempt(kv, claimed, attempt, outcome, { now, also: (op) => addDispatchLatency(op, ms) });
+ */
+export function addDispatchLatency(op: Deno.AtomicOperation, durationMs: number): void {
+  const ms = Math.max(0, Math.round(durationMs));
+  const bucket = LATENCY_BUCKETS.find((le) => ms <= le * 1000) ?? "+Inf";
+  op.sum(latencyKey(String(bucket)), 1n)
+    .sum(latencyKey("count"), 1n)
+    .sum(latencyKey("sum_ms"), BigInt(ms));
+}
+
+/**
+ * Records one dispatch attempt's duration in a commit of its own (when the attempt's result
+ * could not be recorded, e.g. its lease was lost).
  *
  * @example
  * await observeDispatchLatency(kv, performance.now() - started);
  */
 export async function observeDispatchLatency(kv: Deno.Kv, durationMs: number): Promise<void> {
-  const ms = Math.max(0, Math.round(durationMs));
-  const bucket = LATENCY_BUCKETS.find((le) => ms <= le * 1000) ?? "+Inf";
-  await kv.atomic()
-    .sum(latencyKey(String(bucket)), 1n)
-    .sum(latencyKey("count"), 1n)
-    .sum(latencyKey("sum_ms"), BigInt(ms))
-    .commit();
+  const op = kv.atomic();
+  addDispatchLatency(op, durationMs);
+  await op.commit();
 }
 
 type Labels = Record<string, string>;

@@ -1,6 +1,7 @@
 /**
  * A dispatcher: everything one send needs (KV, configuration, transport, clock, schedule) and
- * the one operation all paths share: claim → render (once) → send → record.
+ * the one operation all paths share: render (once) → claim → send → record, in two commits on
+ * the happy path (the claim stores a fresh rendering; the result carries the latency histogram).
  * The queue listener, the cron sweep and staff resends all end here.
  * @module
  */
@@ -11,14 +12,14 @@ import { createSendgridTransport } from "../email/sendgrid.ts";
 import type { EmailTransport, OutgoingEmail, SendResult } from "../email/types.ts";
 import { alertSettings, noteDeadDelivery } from "../alerts/mod.ts";
 import { log } from "../log.ts";
-import { observeDispatchLatency } from "../observability/metrics.ts";
+import { addDispatchLatency, observeDispatchLatency } from "../observability/metrics.ts";
+import type { DeliveryRecord } from "../store/deliveries.ts";
+import { attemptsInSeries, claimDelivery, finishAttempt } from "../store/delivery_transitions.ts";
 import {
-  attemptsInSeries,
-  claimDelivery,
-  finishAttempt,
-  type VersionedDelivery,
-} from "../store/delivery_transitions.ts";
-import { readDeliveryEmail, storeDeliveryEmail } from "../store/delivery_emails.ts";
+  addDeliveryEmailMutations,
+  readDeliveryEmail,
+  storeDeliveryEmail,
+} from "../store/delivery_emails.ts";
 import { DEFAULT_RETRY_POLICY, outcomeFor, type RetryPolicy } from "./schedule.ts";
 
 /** A claim lasts this long: longer than the SendGrid timeout, at most two minutes. */
@@ -77,11 +78,23 @@ export type DispatchResult = "skipped" | "accepted" | "delivered" | "queued" | "
  * await dispatchDelivery(dispatcher, message.deliveryId);
  */
 export async function dispatchDelivery(d: Dispatcher, id: string): Promise<DispatchResult> {
-  const claimed = await claimDelivery(d.kv, id, d.clock(), d.leaseMs);
-  if (!claimed) return "skipped";
   const started = d.clock();
   const t0 = performance.now();
-  const email = await emailFor(d, claimed);
+  const prepared: { email?: EmailToSend; storedWithClaim: boolean } = { storedWithClaim: false };
+  // Rendering runs before the claim commits, so that a fresh rendering is stored by the claim
+  // commit itself: only the worker that wins the claim stores it, before its first send.
+  const claimed = await claimDelivery(d.kv, id, started, d.leaseMs, async (record) => {
+    const email = prepared.email = await emailFor(d, record);
+    if (!email.ok || email.stored) return undefined;
+    return (op) => {
+      prepared.storedWithClaim = addDeliveryEmailMutations(op, id, email.email);
+    };
+  });
+  const email = prepared.email;
+  if (!claimed || !email) return "skipped";
+  if (email.ok && !email.stored && !prepared.storedWithClaim) {
+    await storeDeliveryEmail(d.kv, id, email.email); // too large to join the claim
+  }
   const result: SendResult = email.ok
     ? await d.transport.send(email.email)
     : { ok: false, permanent: true, error: email.error };
@@ -105,6 +118,8 @@ export async function dispatchDelivery(d: Dispatcher, id: string): Promise<Dispa
   const done = await finishAttempt(d.kv, claimed, attempt, outcome, {
     now,
     enqueueDelayMs: retryViaQueue && "dueAt" in outcome ? outcome.dueAt - now : undefined,
+    // The latency histogram rides on the result's commit instead of a commit of its own.
+    also: (op) => addDispatchLatency(op, attempt.durationMs),
   });
   log.info("delivery attempt", {
     deliveryId: id,
@@ -117,20 +132,20 @@ export async function dispatchDelivery(d: Dispatcher, id: string): Promise<Dispa
     durationMs: attempt.durationMs,
     transport: d.transport.name,
   });
-  await observeDispatchLatency(d.kv, attempt.durationMs).catch(() => {});
+  if (!done) await observeDispatchLatency(d.kv, attempt.durationMs).catch(() => {});
   if (done && outcome.status === "dead") await noteDeadDelivery(d.kv, id, alertSettings(d.config));
   return done ? outcome.status : "skipped";
 }
 
-/** The stored email, or a fresh rendering stored before its first send. */
-async function emailFor(
-  d: Dispatcher,
-  claimed: VersionedDelivery,
-): Promise<{ ok: true; email: OutgoingEmail } | { ok: false; error: string }> {
-  const id = claimed.record.id;
-  const stored = await readDeliveryEmail<OutgoingEmail>(d.kv, id);
-  if (stored) return { ok: true, email: stored };
-  const composed = await composeDeliveryEmail(d.kv, d.config, claimed.record, new Date(d.clock()));
-  if (composed.ok) await storeDeliveryEmail(d.kv, id, composed.email);
-  return composed;
+type EmailToSend = { ok: true; email: OutgoingEmail; stored: boolean } | {
+  ok: false;
+  error: string;
+};
+
+/** The stored email, or a fresh rendering (not stored yet). */
+async function emailFor(d: Dispatcher, record: DeliveryRecord): Promise<EmailToSend> {
+  const stored = await readDeliveryEmail<OutgoingEmail>(d.kv, record.id);
+  if (stored) return { ok: true, email: stored, stored: true };
+  const composed = await composeDeliveryEmail(d.kv, d.config, record, new Date(d.clock()));
+  return composed.ok ? { ...composed, stored: false } : composed;
 }

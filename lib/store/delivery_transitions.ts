@@ -54,15 +54,19 @@ export function addTransition(
   op.set(deliveryKey(id), next);
 }
 
+/** More writes that must land with a transition, or not at all (they share its commit). */
+export type AlsoWrite = (op: Deno.AtomicOperation) => void;
+
 /** Commits `current → next` if nobody changed the record since it was read. */
 export async function commitTransition(
   kv: Deno.Kv,
   current: VersionedDelivery,
   next: DeliveryRecord,
-  options: { enqueueDelayMs?: number } = {},
+  options: { enqueueDelayMs?: number; also?: AlsoWrite } = {},
 ): Promise<VersionedDelivery | null> {
   const op = kv.atomic().check({ key: deliveryKey(next.id), versionstamp: current.versionstamp });
   addTransition(op, current.record, next);
+  options.also?.(op);
   if (options.enqueueDelayMs !== undefined) {
     const message: DeliveryMessage = { deliveryId: next.id };
     op.enqueue(message, { delay: Math.max(0, Math.round(options.enqueueDelayMs)) });
@@ -89,6 +93,12 @@ function lostAttempt(record: DeliveryRecord, now: number): DeliveryAttempt {
 }
 
 /**
+ * Work between reading a claimable record and committing its claim (the dispatcher renders the
+ * email here); the writes it returns join the claim commit, so only the winner's land.
+ */
+export type ClaimPreparation = (record: DeliveryRecord) => Promise<AlsoWrite | undefined>;
+
+/**
  * Claims a delivery for one send: it must be `queued` and due, or `sending` with an expired
  * lease. The commit checks the versionstamp read, so of two workers (a queue message and a
  * sweep, two instances) exactly one wins. Returns the claimed record, or null.
@@ -101,11 +111,13 @@ export async function claimDelivery(
   id: string,
   now: number,
   leaseMs: number,
+  prepare?: ClaimPreparation,
 ): Promise<VersionedDelivery | null> {
   const current = await readDelivery(kv, id);
   if (!current) return null;
   const r = current.record;
   if (!isDueTracked(r.status) || r.dueAt > now) return null;
+  const also = await prepare?.(r);
   const attempts = r.status === "sending" ? [...r.attempts, lostAttempt(r, now)] : r.attempts;
   const at = new Date(now).toISOString();
   const next: DeliveryRecord = {
@@ -116,7 +128,7 @@ export async function claimDelivery(
     updatedAt: at,
     attempts,
   };
-  return await commitTransition(kv, current, next);
+  return await commitTransition(kv, current, next, { also });
 }
 
 /** Attempts in the current series (since creation or the last resend). */
@@ -139,7 +151,7 @@ export async function finishAttempt(
   claimed: VersionedDelivery,
   attempt: DeliveryAttempt,
   outcome: AttemptOutcome,
-  options: { now: number; enqueueDelayMs?: number },
+  options: { now: number; enqueueDelayMs?: number; also?: AlsoWrite },
 ): Promise<VersionedDelivery | null> {
   const r = claimed.record;
   const at = new Date(options.now).toISOString();
@@ -160,7 +172,7 @@ export async function finishAttempt(
     next.lastError = undefined;
   }
   const delay = outcome.status === "queued" ? options.enqueueDelayMs : undefined;
-  return await commitTransition(kv, claimed, next, { enqueueDelayMs: delay });
+  return await commitTransition(kv, claimed, next, { enqueueDelayMs: delay, also: options.also });
 }
 
 /**
