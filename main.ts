@@ -21,7 +21,7 @@ Deno.cron(
 Deno.cron("alert-checks", "* * * * *", monitored("cron", "alert-checks", runAlertChecks));
 
 const config = configOrExit();
-initObservability(config);
+await initObservability(config);
 const kv = await openKv(config);
 const { services, generatedSecret } = await prepareServices(config, kv);
 initServices(services);

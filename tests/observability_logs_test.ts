@@ -107,7 +107,7 @@ Deno.test("[logs] LOG_LEVEL sets the lowest level written; unknown levels are re
   assert.ok(warnOnly.ok);
   const app = await startTestApp();
   try {
-    initObservability(warnOnly.config);
+    await initObservability(warnOnly.config);
     const { lines } = await captureLogs(async () => {
       await (await app.fetch("/api/health")).body?.cancel();
       const req = await signedWebhookRequest(fixtureBody("BOOKING_CREATED"), { signature: "x" });

@@ -75,7 +75,7 @@ function eventOf(envelope: Envelope) {
 Deno.test("[sentry] a route error reaches the ingest endpoint scrubbed, with ids and release", async () => {
   const ingest = startFakeIngest();
   setBuildId("build-7f3a");
-  initSentry({ dsn: ingest.dsn, environment: "staging" });
+  await initSentry({ dsn: ingest.dsn, environment: "staging" });
   const error = hostileError();
   const ctx = {
     state: {},
@@ -126,7 +126,7 @@ Deno.test("[sentry] a route error reaches the ingest endpoint scrubbed, with ids
 
 Deno.test("[sentry] cron and dispatch errors are reported once, with their area", async () => {
   const ingest = startFakeIngest();
-  initSentry({ dsn: ingest.dsn, environment: "production" });
+  await initSentry({ dsn: ingest.dsn, environment: "production" });
   const cronError = new TypeError("sweep broke");
   const job = monitored("cron", "deliveries-sweep", () => Promise.reject(cronError));
   await assert.rejects(job(), (e) => e === cronError);

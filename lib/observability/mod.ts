@@ -1,6 +1,7 @@
 /**
  * Observability start-up: the log level (`LOG_LEVEL`) and, with `SENTRY_DSN`, error reporting.
- * Call right after the configuration is loaded; events get the build id as release when sent.
+ * Call (and await) right after the configuration is loaded; events get the build id as release
+ * when sent.
  * @module
  */
 import type { Config } from "../config.ts";
@@ -9,10 +10,13 @@ import { initSentry } from "./sentry.ts";
 
 export { captureError, monitored } from "./sentry.ts";
 
-export function initObservability(config: Pick<Config, "logLevel" | "sentry">): void {
+/** Resolves at once without a DSN; with one, once the Sentry SDK is loaded and reporting. */
+export async function initObservability(
+  config: Pick<Config, "logLevel" | "sentry">,
+): Promise<void> {
   setLogLevel(config.logLevel);
   if (config.sentry) {
-    initSentry(config.sentry);
+    await initSentry(config.sentry);
     log.info("error reporting on", { environment: config.sentry.environment });
   }
 }

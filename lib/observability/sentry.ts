@@ -2,10 +2,12 @@
  * Optional error reporting to Sentry (`SENTRY_DSN`) through `@sentry/deno`. Only errors we
  * capture explicitly are sent — unhandled ones in routes (root middleware), dispatch and cron —
  * with release = build id, the environment and our ids as tags, and every event is scrubbed
- * (scrub.ts) first. Without a DSN every function here is a cheap no-op.
+ * (scrub.ts) first. Without a DSN every function here is a cheap no-op and the SDK is never
+ * loaded.
  * @module
  */
-import * as Sentry from "@sentry/deno";
+// Type only: `@sentry/deno` is a large graph, loaded by initSentry only when a DSN is set.
+import type * as SentrySdk from "@sentry/deno";
 import { buildId } from "../fresh/islands/build_id.ts";
 import { log } from "../log.ts";
 import { currentRequestId } from "../request_id.ts";
@@ -17,7 +19,8 @@ type SafeTag = typeof SAFE_TAGS[number];
 /** What we know about where an error happened: ids and names only. */
 export type ErrorContext = { area: ErrorArea } & Partial<Record<SafeTag, string | number>>;
 
-let enabled = false;
+/** The loaded SDK while reporting is on; undefined means every function here is a no-op. */
+let sdk: typeof SentrySdk | undefined;
 /** Errors already reported, so the middleware and the 500 page don't both send one. */
 const reported = new WeakSet<object>();
 
@@ -28,13 +31,15 @@ export function releaseName(): string {
 }
 
 /**
- * Starts reporting. Only our own integrations: no console or fetch breadcrumbs (they would
- * carry URLs and log text), no global handlers that change how the process exits.
+ * Loads the SDK and starts reporting. Only our own integrations: no console or fetch
+ * breadcrumbs (they would carry URLs and log text), no global handlers that change how the
+ * process exits.
  *
  * @example
- * initSentry({ dsn: "https://key@o1.ingest.sentry.io/42", environment: "production" });
+ * await initSentry({ dsn: "https://key@o1.ingest.sentry.io/42", environment: "production" });
  */
-export function initSentry(options: { dsn: string; environment: string }): void {
+export async function initSentry(options: { dsn: string; environment: string }): Promise<void> {
+  const Sentry = await import("@sentry/deno");
   Sentry.init({
     dsn: options.dsn,
     environment: options.environment,
@@ -46,19 +51,20 @@ export function initSentry(options: { dsn: string; environment: string }): void 
     beforeBreadcrumb: () => null,
     beforeSend: (event) => scrubEvent({ ...event, release: releaseName() }),
   });
-  enabled = true;
+  sdk = Sentry;
 }
 
 /** Stops reporting and waits for queued events (shutdown, tests). */
 export async function closeSentry(timeoutMs = 2000): Promise<void> {
-  if (!enabled) return;
-  enabled = false;
+  const Sentry = sdk;
+  if (!Sentry) return;
+  sdk = undefined;
   await Sentry.close(timeoutMs);
 }
 
 /** Waits until queued events are sent. */
 export async function flushSentry(timeoutMs = 2000): Promise<boolean> {
-  return enabled ? await Sentry.flush(timeoutMs) : true;
+  return sdk ? await sdk.flush(timeoutMs) : true;
 }
 
 /**
@@ -66,7 +72,7 @@ export async function flushSentry(timeoutMs = 2000): Promise<boolean> {
  * Returns the Sentry event id, or undefined when reporting is off or it was already sent.
  */
 export function captureError(error: unknown, context: ErrorContext): string | undefined {
-  if (!enabled) return undefined;
+  if (!sdk) return undefined;
   if (typeof error === "object" && error !== null) {
     if (reported.has(error)) return undefined;
     reported.add(error);
@@ -77,7 +83,7 @@ export function captureError(error: unknown, context: ErrorContext): string | un
   }
   const requestId = currentRequestId();
   if (requestId) tags.request_id = requestId;
-  return Sentry.captureException(error, { tags, level: "error" });
+  return sdk.captureException(error, { tags, level: "error" });
 }
 
 /**
