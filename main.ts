@@ -7,7 +7,7 @@ import manifest from "./fresh.gen.ts";
 import { initServices } from "./lib/app.ts";
 import { bootstrapFirstAdmin, describeBootstrap } from "./lib/auth/setup.ts";
 import { configOrExit, openKv, prepareServices } from "./lib/startup.ts";
-import { runDeliveriesSweep, startDispatch } from "./lib/outbox/mod.ts";
+import { runDeliveriesSweep, startDispatch, warmUpDispatch } from "./lib/outbox/mod.ts";
 import { runAlertChecks } from "./lib/alerts/mod.ts";
 import { initObservability, monitored } from "./lib/observability/mod.ts";
 
@@ -34,6 +34,7 @@ const handler = await createHandler(manifest);
 Deno.serve({
   port: config.port,
   onListen({ port }) {
+    warmUpDispatch(); // email modules load after listening, off the cold-start path
     const url = `http://localhost:${port}`;
     console.log(
       `calcom-webhook listening on ${url} · KV ${config.kvPath ?? "(Deno Deploy database)"} · ` +

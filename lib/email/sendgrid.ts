@@ -2,11 +2,13 @@
  * SendGrid Mail Send through `@sendgrid/mail`, one client per transport. `setApiKey` resets the
  * base URL, so it is called first and `SENDGRID_API_URL` (a mock or proxy) applied after; the
  * axios timeout bounds every request well inside the delivery lease.
+ *
+ * The client (sendgrid_client.ts: `@sendgrid/mail` with axios and Node's http stack, ~100 ms to
+ * load) is loaded on first use, `prepare()` or the first send, so a process start never waits
+ * for it.
  * @module
  */
-import { Agent as HttpAgent } from "node:http";
-import { Agent as HttpsAgent } from "node:https";
-import { MailService } from "@sendgrid/mail";
+import type { MailService } from "@sendgrid/mail";
 import type { SendgridConfig } from "../config.ts";
 import type { EmailTransport, OutgoingEmail, SendResult } from "./types.ts";
 
@@ -14,10 +16,6 @@ import type { EmailTransport, OutgoingEmail, SendResult } from "./types.ts";
 export const SENDGRID_TIMEOUT_MS = 20_000;
 /** HTTP statuses that no retry can fix (DESIGN.md § Delivery status machine). */
 const PERMANENT = new Set([400, 401, 403, 404, 405, 406, 413, 415, 422]);
-
-interface WithHttpClient {
-  client: { setDefaultRequest(key: string, value: unknown): void };
-}
 
 interface SendgridError {
   code?: number | string;
@@ -56,25 +54,29 @@ export function createSendgridTransport(
   config: SendgridConfig,
   options: { timeoutMs?: number } = {},
 ): EmailTransport {
-  const client = new MailService();
-  client.setApiKey(config.apiKey); // first: it resets baseUrl to api.sendgrid.com
-  // The typings omit the instance's `client` (a @sendgrid/client Client): its axios defaults.
-  const http = (client as unknown as WithHttpClient).client;
-  http.setDefaultRequest("baseUrl", config.apiUrl.replace(/\/+$/, "") + "/");
-  client.setTimeout(options.timeoutMs ?? SENDGRID_TIMEOUT_MS);
-  // No keep-alive: Deno's node:http re-sends a request, POST included, when the pooled socket
-  // it went out on closes before a response, even one axios destroyed at its timeout
-  // (denoland/deno#36786). SendGrid has no idempotency key, so that replay is a second email.
-  // A fresh socket per request is never "reused", so never replayed (tests/email_transport_test.ts).
-  http.setDefaultRequest("httpAgent", new HttpAgent({ keepAlive: false }));
-  http.setDefaultRequest("httpsAgent", new HttpsAgent({ keepAlive: false }));
-  // A redirect would re-post the email elsewhere; SendGrid's Mail Send never redirects.
-  http.setDefaultRequest("maxRedirects", 0);
+  let loading: Promise<MailService> | undefined;
+  const client = () => {
+    // A failed load is not cached: the next send tries again.
+    loading ??= import("./sendgrid_client.ts")
+      .then(({ createMailClient }) =>
+        createMailClient(config, options.timeoutMs ?? SENDGRID_TIMEOUT_MS)
+      )
+      .catch((error) => {
+        loading = undefined;
+        throw error;
+      });
+    return loading;
+  };
   return {
     name: "sendgrid",
+    async prepare() {
+      await client();
+    },
     async send(email: OutgoingEmail): Promise<SendResult> {
+      // Outside the try: a client that cannot load is our fault, not an answer from SendGrid.
+      const service = await client();
       try {
-        const [response] = await client.send(sendgridMessage(email));
+        const [response] = await service.send(sendgridMessage(email));
         const id = response.headers["x-message-id"];
         return {
           ok: true,

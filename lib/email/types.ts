@@ -55,4 +55,6 @@ export type SendResult =
 export interface EmailTransport {
   readonly name: "sendgrid" | "dev-outbox";
   send(email: OutgoingEmail): Promise<SendResult>;
+  /** Loads what the first send needs ahead of time (start-up warm-up); optional. */
+  prepare?(): Promise<void>;
 }

@@ -4,7 +4,7 @@
  * @module
  */
 import type { Config } from "../config.ts";
-import { composeDeliveryEmail } from "../email/compose.ts";
+import { composeDeliveryEmail } from "../email/renderer.ts";
 import type { OutgoingEmail } from "../email/types.ts";
 import { readDeliveryEmail } from "../store/delivery_emails.ts";
 import { requeueDelivery } from "../store/delivery_transitions.ts";

@@ -6,7 +6,7 @@
  * @module
  */
 import type { Config, QueueMode } from "../config.ts";
-import { composeDeliveryEmail } from "../email/compose.ts";
+import { composeDeliveryEmail } from "../email/renderer.ts";
 import { createDevOutboxTransport } from "../email/dev_outbox.ts";
 import { createSendgridTransport } from "../email/sendgrid.ts";
 import type { EmailTransport, OutgoingEmail, SendResult } from "../email/types.ts";

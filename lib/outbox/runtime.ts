@@ -5,6 +5,7 @@
  * @module
  */
 import type { Config } from "../config.ts";
+import { preloadEmailRenderer } from "../email/renderer.ts";
 import { log } from "../log.ts";
 import { createDispatcher, type Dispatcher, type DispatcherOptions } from "./dispatcher.ts";
 import { listenForDeliveries } from "./queue.ts";
@@ -15,6 +16,12 @@ let resolveReady: (d: Dispatcher) => void = () => {};
 const ready = new Promise<Dispatcher>((resolve) => (resolveReady = resolve));
 /** How long a cron run waits for start-up before giving up until the next minute. */
 const STARTUP_WAIT_MS = 30_000;
+/**
+ * The SendGrid client's modules take ~100 ms to load and block the event loop meanwhile, so they
+ * load a moment after listening, once the requests that woke a cold instance are answered.
+ * An email sent before then loads them itself.
+ */
+const TRANSPORT_WARM_UP_DELAY_MS = 1_000;
 
 /**
  * Creates and installs the process's dispatcher; in kv mode also starts the queue listener.
@@ -35,6 +42,28 @@ export function startDispatch(
     transport: dispatcher.transport.name,
   });
   return { dispatcher, listening };
+}
+
+/**
+ * Call once the server listens: loads the email renderer now (cheap, its heavy dependencies are
+ * few) and the transport's client shortly after, so the first email does not wait for either.
+ */
+export function warmUpDispatch(): void {
+  const dispatcher = installed;
+  if (!dispatcher) return;
+  preloadEmailRenderer().catch(warmUpFailed);
+  const prepare = dispatcher.transport.prepare;
+  if (!prepare) return;
+  const timer = setTimeout(
+    () => prepare.call(dispatcher.transport).catch(warmUpFailed),
+    TRANSPORT_WARM_UP_DELAY_MS,
+  );
+  Deno.unrefTimer(timer);
+}
+
+/** Not fatal: the first email loads what it needs and reports a failure there. */
+function warmUpFailed(error: unknown): void {
+  log.warn("email warm-up failed", { error: (error as Error)?.name ?? "unknown" });
 }
 
 /** The installed dispatcher, if start-up has run. */
