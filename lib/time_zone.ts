@@ -4,14 +4,23 @@
  * @module
  */
 
-/** Whether `Intl` knows this zone. */
+/** Answers of `isTimeZone`; zones come from payloads, so the cache is bounded. */
+const knownZones = new Map<string, boolean>();
+const KNOWN_ZONES_MAX = 1000;
+
+/** Whether `Intl` knows this zone (remembered: building a formatter to ask is costly). */
 export function isTimeZone(zone: string): boolean {
+  const known = knownZones.get(zone);
+  if (known !== undefined) return known;
+  let ok = true;
   try {
     new Intl.DateTimeFormat("en", { timeZone: zone });
-    return true;
   } catch {
-    return false;
+    ok = false;
   }
+  if (knownZones.size >= KNOWN_ZONES_MAX) knownZones.clear();
+  knownZones.set(zone, ok);
+  return ok;
 }
 
 /**

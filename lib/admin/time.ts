@@ -15,7 +15,27 @@ export function formatTime(iso: string | undefined, zone: string): string {
   if (!iso) return "—";
   const time = new Date(iso);
   if (Number.isNaN(time.getTime())) return "—";
-  return new Intl.DateTimeFormat("en-GB", {
+  return cellFormat(zone).format(time);
+}
+
+/**
+ * One formatter per zone and purpose, built once (a page formats every row's time; building an
+ * `Intl.DateTimeFormat` costs far more than using one). Zones here are the staff zone or a
+ * booking's validated zone, so the maps stay small.
+ */
+function cached(
+  cache: Map<string, Intl.DateTimeFormat>,
+  make: (zone: string) => Intl.DateTimeFormat,
+): (zone: string) => Intl.DateTimeFormat {
+  return (zone) => {
+    let format = cache.get(zone);
+    if (!format) cache.set(zone, format = make(zone));
+    return format;
+  };
+}
+
+const cellFormat = cached(new Map(), (zone) =>
+  new Intl.DateTimeFormat("en-GB", {
     timeZone: zone,
     weekday: "short",
     day: "numeric",
@@ -23,12 +43,10 @@ export function formatTime(iso: string | undefined, zone: string): string {
     year: "numeric",
     hour: "2-digit",
     minute: "2-digit",
-  }).format(time);
-}
+  }));
 
-/** Milliseconds the zone is ahead of UTC at instant `ms`. */
-function zoneOffset(ms: number, zone: string): number {
-  const parts = new Intl.DateTimeFormat("en-US", {
+const offsetFormat = cached(new Map(), (zone) =>
+  new Intl.DateTimeFormat("en-US", {
     timeZone: zone,
     hourCycle: "h23",
     year: "numeric",
@@ -37,7 +55,11 @@ function zoneOffset(ms: number, zone: string): number {
     hour: "numeric",
     minute: "numeric",
     second: "numeric",
-  }).formatToParts(new Date(ms));
+  }));
+
+/** Milliseconds the zone is ahead of UTC at instant `ms`. */
+function zoneOffset(ms: number, zone: string): number {
+  const parts = offsetFormat(zone).formatToParts(new Date(ms));
   const part = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
   const local = Date.UTC(
     part("year"),
