@@ -118,3 +118,36 @@ Deno.test("[islands] start-up without islands builds nothing and ships nothing",
   assert.equal(runtime.assets.contents.size, 0);
   assert.match(runtime.buildId, /^[0-9a-f]{20}$/);
 });
+
+Deno.test("[islands] dev start-up: the snapshot holds until one of its own sources changes", async () => {
+  const outDir = await Deno.makeTempDir();
+  const unrelated = `${root}/lib/unrelated_${crypto.randomUUID()}.ts`;
+  try {
+    let sources: string[] = [];
+    try {
+      sources = (await build({ root, manifest, buildId: "sourcesbuild", outDir })).snapshot
+        .sources ?? [];
+    } finally {
+      await stopBundler();
+    }
+    assert.ok(sources.includes("islands/Counter.tsx"), `${sources}`);
+    assert.ok(sources.includes("components/CountLabel.tsx"), `${sources}`);
+    assert.ok(sources.every((path) => !path.includes("node_modules")));
+
+    // A server-only file under lib/, edited after the build, does not make it stale.
+    await Deno.mkdir(`${root}/lib`, { recursive: true });
+    await Deno.writeTextFile(unrelated, "export const unrelated = 1;\n");
+    const later = new Date(Date.now() + 60_000);
+    await Deno.utime(unrelated, later, later);
+    const current = await createIslandRuntime(manifest, { outDir, mode: "auto" });
+    assert.equal(current.assets.source, "snapshot");
+
+    // A source newer than the snapshot does (here: the snapshot is made older instead).
+    await Deno.utime(`${outDir}/snapshot.json`, new Date(0), new Date(0));
+    const rebuilt = await createIslandRuntime(manifest, { outDir, mode: "auto" });
+    assert.equal(rebuilt.assets.source, "memory");
+  } finally {
+    await Deno.remove(`${root}/lib`, { recursive: true }).catch(() => {});
+    await Deno.remove(outDir, { recursive: true });
+  }
+});

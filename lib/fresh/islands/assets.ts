@@ -83,10 +83,41 @@ async function inMemory(root: string, islands: IslandRecord[]): Promise<IslandAs
 
 /** Folders whose code can end up in a browser bundle; used to spot an outdated snapshot. */
 const SOURCE_DIRS = ["islands", "components", "lib", "routes"];
+/** What shapes the bundles besides their sources: the bundler and the import map. */
+const BUNDLER_FILES = [
+  fromFileUrl(new URL("./bundle.ts", import.meta.url)),
+  fromFileUrl(new URL("./esbuild_import_map.ts", import.meta.url)),
+];
 
-/** True when a source file changed after the snapshot was written (e.g. under `deno task dev`). */
-async function snapshotOutdated(root: string, outDir: string): Promise<boolean> {
+/** Modification time in ms; `undefined` when the file is gone. */
+async function modifiedAt(path: string): Promise<number | undefined> {
+  try {
+    return (await Deno.stat(path)).mtime?.getTime() ?? 0;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * True when something the bundles were built from changed after the snapshot was written (e.g.
+ * under `deno task dev`): with the snapshot's `sources` list, only those files (a few stats, so
+ * an edit elsewhere in lib/ keeps the snapshot); without one, every file under SOURCE_DIRS.
+ */
+async function snapshotOutdated(
+  root: string,
+  outDir: string,
+  snapshot: FreshSnapshot,
+): Promise<boolean> {
   const built = (await Deno.stat(`${outDir}/snapshot.json`)).mtime?.getTime() ?? 0;
+  if (!snapshot.sources) return await anyFileNewer(root, built);
+  const sources = await Promise.all(snapshot.sources.map((file) => modifiedAt(`${root}/${file}`)));
+  if (sources.some((mtime) => mtime === undefined || mtime > built)) return true;
+  const extras = [...BUNDLER_FILES, `${root}/deno.json`];
+  return (await Promise.all(extras.map(modifiedAt))).some((mtime) => (mtime ?? 0) > built);
+}
+
+async function anyFileNewer(root: string, built: number): Promise<boolean> {
   const pending = SOURCE_DIRS.map((dir) => `${root}/${dir}`);
   for (let dir = pending.pop(); dir !== undefined; dir = pending.pop()) {
     try {
@@ -119,7 +150,7 @@ export async function loadIslandAssets(
   let assets: IslandAssets;
   if (
     snapshot && missing.length === 0 &&
-    (mode === "snapshot" || production || !await snapshotOutdated(root, outDir))
+    (mode === "snapshot" || production || !await snapshotOutdated(root, outDir, snapshot))
   ) {
     assets = await fromSnapshot(outDir, snapshot);
   } else if (islands.length === 0) {

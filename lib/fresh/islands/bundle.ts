@@ -17,6 +17,11 @@ export interface FreshSnapshot {
   islands: Record<string, string>;
   /** Every emitted file; nothing else under `/_frsh/js/` is served. */
   assets: string[];
+  /**
+   * The project files the bundles were built from (relative to the root, packages left out), so
+   * a dev server spots an outdated snapshot by their mtimes alone. Absent in older snapshots.
+   */
+  sources?: string[];
 }
 
 export interface BundleInput {
@@ -67,6 +72,12 @@ function staticClosure(file: string, imports: Map<string, string[]>): string[] {
   return closure;
 }
 
+/** esbuild's input paths, minus plugin namespaces (`ns:path`) and installed packages. */
+function projectSources(inputs: string[]): string[] {
+  return inputs.filter((path) => !path.includes(":") && !path.split("/").includes("node_modules"))
+    .sort();
+}
+
 export async function bundleIslands(input: BundleInput): Promise<BundleOutput> {
   const entryPoints: Record<string, string> = {
     boot: fromFileUrl(new URL("boot.ts", CLIENT_DIR)),
@@ -112,7 +123,13 @@ export async function bundleIslands(input: BundleInput): Promise<BundleOutput> {
   const islands = Object.fromEntries(
     Object.entries(input.islands).map(([name, { specifier }]) => [name, specifier]),
   );
-  const snapshot = { build_id: input.buildId, files, islands, assets: [...contents.keys()] };
+  const snapshot = {
+    build_id: input.buildId,
+    files,
+    islands,
+    assets: [...contents.keys()],
+    sources: projectSources(Object.keys(result.metafile.inputs)),
+  };
   return { snapshot, contents };
 }
 
