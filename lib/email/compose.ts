@@ -6,7 +6,7 @@
  */
 import { parseCalcomDelivery } from "../calcom/event.ts";
 import type { Config } from "../config.ts";
-import { getBooking } from "../store/bookings.ts";
+import { type BookingRecord, getBooking } from "../store/bookings.ts";
 import type { DeliveryRecord } from "../store/deliveries.ts";
 import { getEvent, readEventBody } from "../store/events.ts";
 import { buildBookingEmail } from "./content.ts";
@@ -41,7 +41,7 @@ export async function composeDeliveryEmail(
     publicUrl: config.publicUrl,
     staffTimeZone: config.staffTimeZone,
   });
-  const identity = await calendarIdentity(kv, model.kind, facts.uid, facts.sequence);
+  const identity = await calendarIdentity(kv, model.kind, booking, facts.uid, facts.sequence);
   const first = facts.attendees.find((a) => isPlainEmail(a.email));
   return {
     ok: true,
@@ -69,6 +69,7 @@ export async function composeDeliveryEmail(
 async function calendarIdentity(
   kv: Deno.Kv,
   kind: string,
+  booking: BookingRecord | null,
   uid: string,
   calcomSequence: number | undefined,
 ): Promise<CalendarIdentity> {
@@ -76,7 +77,8 @@ async function calendarIdentity(
   let moves = 0;
   const seen = new Set([uid]);
   for (let hop = 0; hop < MAX_CHAIN; hop++) {
-    const from = (await getBooking(kv, rootUid))?.rescheduledFrom;
+    // The first hop is the booking already read for the email: no second read of it.
+    const from = (hop === 0 ? booking : await getBooking(kv, rootUid))?.rescheduledFrom;
     if (!from || seen.has(from)) break;
     seen.add(from);
     rootUid = from;

@@ -10,7 +10,13 @@ import { addBookingMutations, bookingChangesFor, bookingKey } from "./bookings.t
 import type { BookingRecord } from "./booking_projection.ts";
 import { adjustCounter } from "./counters.ts";
 import { addDeliveryMutations, notificationKey } from "./deliveries.ts";
-import { addEventMutations, bodyDigest, digestKey, storeBodyChunks } from "./events.ts";
+import {
+  addEventMutations,
+  bodyDigest,
+  digestKey,
+  INLINE_BODY_LIMIT,
+  storeBodyChunks,
+} from "./events.ts";
 import { newId } from "./ids.ts";
 
 export interface IncomingWebhook {
@@ -62,10 +68,15 @@ export async function recordWebhook(
     (incoming.parsed.recognised ? undefined : incoming.parsed.trigger);
 
   let chunksStored = false;
+  // An event that starts a booking almost always finds nothing stored: its first commit skips
+  // the snapshot read and checks that the keys are still absent (versionstamp null). If any
+  // exists (a duplicate, a known booking), the commit fails and the loop reads for real.
+  let assumeNew = startsBooking(incoming, changes.length);
   for (let attempt = 0; attempt < MAX_COMMIT_TRIES; attempt++) {
     const keys: Deno.KvKey[] = [digestKey(digest), ...changes.map((c) => bookingKey(c.uid))];
     if (notify) keys.push(notificationKey(notify.uid, notify.trigger));
-    const [existing, ...rest] = await kv.getMany(keys);
+    const [existing, ...rest] = assumeNew ? keys.map(absent) : await kv.getMany(keys);
+    assumeNew = false;
     if (existing.value) return await countDuplicate(kv, existing.value as string);
     if (!chunksStored) {
       await storeBodyChunks(kv, digest, incoming.body);
@@ -108,6 +119,21 @@ export async function recordWebhook(
   }
   throw new Error("ingest commit kept conflicting");
 }
+
+const NEW_BOOKING_TRIGGERS = new Set(["BOOKING_CREATED", "BOOKING_REQUESTED"]);
+
+/** Whether the event most likely names one booking not stored yet (and needs no chunks). */
+function startsBooking(incoming: IncomingWebhook, bookings: number): boolean {
+  const { parsed, body } = incoming;
+  return parsed.recognised && NEW_BOOKING_TRIGGERS.has(parsed.event.trigger) && bookings === 1 &&
+    body.byteLength <= INLINE_BODY_LIMIT;
+}
+
+const absent = (key: Deno.KvKey): Deno.KvEntryMaybe<unknown> => ({
+  key,
+  value: null,
+  versionstamp: null,
+});
 
 function addEventCounters(
   op: Deno.AtomicOperation,
