@@ -13,4 +13,10 @@ export {
 export { DEFAULT_RETRY_POLICY, retryDelayMs, type RetryPolicy } from "./schedule.ts";
 export { sweepDueDeliveries, type SweepReport } from "./sweep.ts";
 export { listenForDeliveries } from "./queue.ts";
-export { currentDispatcher, runDeliveriesSweep, startDispatch, warmUpDispatch } from "./runtime.ts";
+export {
+  currentDispatcher,
+  dispatchAfterIngest,
+  runDeliveriesSweep,
+  startDispatch,
+  warmUpDispatch,
+} from "./runtime.ts";

@@ -8,7 +8,7 @@ import type { Config } from "../config.ts";
 import { preloadEmailRenderer } from "../email/renderer.ts";
 import { log } from "../log.ts";
 import { createDispatcher, type Dispatcher, type DispatcherOptions } from "./dispatcher.ts";
-import { listenForDeliveries } from "./queue.ts";
+import { dispatchCommitted, listenForDeliveries } from "./queue.ts";
 import { sweepDueDeliveries } from "./sweep.ts";
 
 let installed: Dispatcher | undefined;
@@ -64,6 +64,16 @@ export function warmUpDispatch(): void {
 /** Not fatal: the first email loads what it needs and reports a failure there. */
 function warmUpFailed(error: unknown): void {
   log.warn("email warm-up failed", { error: (error as Error)?.name ?? "unknown" });
+}
+
+/**
+ * kv mode: sends the emails an ingest commit just queued from this process at once, instead of
+ * after the local queue's poll. cron mode stays sweep-only (DESIGN.md's QUEUE_MODE contract).
+ */
+export function dispatchAfterIngest(deliveryIds: readonly string[]): void {
+  if (installed?.queueMode === "kv" && deliveryIds.length > 0) {
+    dispatchCommitted(installed, deliveryIds);
+  }
 }
 
 /** The installed dispatcher, if start-up has run. */

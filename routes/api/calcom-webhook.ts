@@ -9,6 +9,7 @@ import { alertSettings, noteSignatureFailure } from "@/lib/alerts/mod.ts";
 import { BodyTooLargeError, MAX_WEBHOOK_BODY, readBodyCapped } from "@/lib/calcom/body.ts";
 import { parseCalcomDelivery } from "@/lib/calcom/event.ts";
 import { signatureHeaderProblem, verifyCalcomSignature } from "@/lib/calcom/signature.ts";
+import { dispatchAfterIngest } from "@/lib/outbox/runtime.ts";
 import { recordWebhook } from "@/lib/store/ingest.ts";
 import { recordSignatureFailure } from "@/lib/store/signature_failures.ts";
 import { log } from "@/lib/log.ts";
@@ -50,6 +51,7 @@ export const handler: Handlers = {
         webhookVersion: req.headers.get("x-cal-webhook-version") ?? undefined,
         requestId: (ctx.state as Partial<RequestState>).requestId,
       }, { notifyEvents: config.notifyEvents, enqueue: config.queueMode === "kv" });
+      dispatchAfterIngest(result.deliveryIds);
       const trigger = parsed.recognised ? parsed.event.trigger : parsed.trigger;
       log.info("webhook stored", {
         eventId: result.id,
