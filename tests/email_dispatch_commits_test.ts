@@ -4,7 +4,7 @@ import { bookingEvent, signedWebhookRequest } from "./helpers/calcom.ts";
 import { createDispatcher, dispatchDelivery } from "@/lib/outbox/dispatcher.ts";
 import { renderMetrics } from "@/lib/observability/metrics.ts";
 import { readDeliveryEmail } from "@/lib/store/delivery_emails.ts";
-import { claimDelivery } from "@/lib/store/delivery_transitions.ts";
+import { applyProviderEvent, claimDelivery } from "@/lib/store/delivery_transitions.ts";
 import type { EmailTransport, OutgoingEmail, SendResult } from "@/lib/email/types.ts";
 
 /** The app's KV, counting every write that commits on its own (atomic, set, delete). */
@@ -83,5 +83,41 @@ Deno.test("[email] a lost lease still counts the attempt's latency, and stores n
   const record = (await app.kv.get<{ status: string; messageId?: string }>(["delivery", id])).value;
   assert.equal(record?.status, "sending");
   assert.equal(record?.messageId, undefined);
+  app.close();
+});
+
+Deno.test("[email] a SendGrid event recorded while a send is in flight keeps the lease: recorded once, never re-sent", async () => {
+  const app = await startTestApp();
+  const id = await queuedDeliveryId(app);
+  let now = Date.now();
+  let sends = 0;
+  const d = createDispatcher(app.services, {
+    clock: () => now,
+    transport: transport(async () => {
+      sends++;
+      // The Event Webhook records an event on the record meanwhile (e.g. an open of an earlier
+      // message after a resend, or a fast "processed"): the record changes, the lease does not.
+      const event = {
+        event: "processed",
+        sgEventId: `e-${sends}`,
+        at: new Date(now).toISOString(),
+      };
+      assert.equal(await applyProviderEvent(app.kv, id, event, { dedupeMs: 60_000 }), true);
+      return { ok: true, httpStatus: 202, messageId: `m-${sends}` };
+    }),
+  });
+  assert.equal(await dispatchDelivery(d, id), "accepted");
+  now += 10 * 60_000; // long after the lease would have ended
+  assert.equal(await dispatchDelivery(d, id), "skipped");
+  assert.equal(sends, 1, "one email");
+  const record = (await app.kv.get<
+    { status: string; messageId?: string; providerEvents: unknown[]; attempts: unknown[] }
+  >(["delivery", id])).value;
+  assert.equal(record?.status, "accepted");
+  assert.equal(record?.messageId, "m-1");
+  assert.equal(record?.attempts.length, 1);
+  assert.equal(record?.providerEvents.length, 1, "the event recorded meanwhile is kept");
+  const due = await Array.fromAsync(app.kv.list({ prefix: ["delivery_due"] }));
+  assert.equal(due.length, 0);
   app.close();
 });

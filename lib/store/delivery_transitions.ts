@@ -144,7 +144,9 @@ export type AttemptOutcome =
 
 /**
  * Records a finished attempt on the claimed record. Fails (null) when the lease was lost to
- * another worker meanwhile: that worker's result wins.
+ * another worker meanwhile: that worker's result wins. A change that leaves the lease alone (a
+ * SendGrid event recorded on the record while the send was in flight) is merged, not taken for
+ * a lost lease: dropping the result there would leave `sending` and send the email again.
  */
 export async function finishAttempt(
   kv: Deno.Kv,
@@ -153,8 +155,33 @@ export async function finishAttempt(
   outcome: AttemptOutcome,
   options: { now: number; enqueueDelayMs?: number; also?: AlsoWrite },
 ): Promise<VersionedDelivery | null> {
-  const r = claimed.record;
-  const at = new Date(options.now).toISOString();
+  const delay = outcome.status === "queued" ? options.enqueueDelayMs : undefined;
+  let current: VersionedDelivery | null = claimed;
+  for (let tries = 0; current && tries < 10; tries++) {
+    const next = withResult(current.record, attempt, outcome, options.now);
+    const done = await commitTransition(kv, current, next, {
+      enqueueDelayMs: delay,
+      also: options.also,
+    });
+    if (done) return done;
+    current = await readDelivery(kv, claimed.record.id);
+    if (current && !holdsSameLease(current.record, claimed.record)) return null;
+  }
+  return null;
+}
+
+/** Still the claim this worker made: no re-claim (it adds an attempt), no resend, no result. */
+const holdsSameLease = (r: DeliveryRecord, claimed: DeliveryRecord) =>
+  r.status === "sending" && r.leaseStartedAt === claimed.leaseStartedAt &&
+  r.attempts.length === claimed.attempts.length;
+
+function withResult(
+  r: DeliveryRecord,
+  attempt: DeliveryAttempt,
+  outcome: AttemptOutcome,
+  now: number,
+): DeliveryRecord {
+  const at = new Date(now).toISOString();
   const next: DeliveryRecord = {
     ...r,
     status: outcome.status,
@@ -171,8 +198,7 @@ export async function finishAttempt(
     next.transport = outcome.transport;
     next.lastError = undefined;
   }
-  const delay = outcome.status === "queued" ? options.enqueueDelayMs : undefined;
-  return await commitTransition(kv, claimed, next, { enqueueDelayMs: delay, also: options.also });
+  return next;
 }
 
 /**
