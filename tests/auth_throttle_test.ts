@@ -81,3 +81,10 @@ Deno.test("[auth] throttle: clients are IPv4 addresses or IPv6 /64s", () => {
   assert.equal(clientId("2001:0db8:0001:0002:ffff:0:0:2"), "2001:db8:1:2::/64");
   assert.equal(clientId("[::1]"), "0:0:0:0::/64");
 });
+
+Deno.test("[auth] throttle: an IPv4-mapped IPv6 address is its IPv4 client, not one shared /64", () => {
+  // A dual-stack listener reports IPv4 clients as ::ffff:a.b.c.d; all of them share ::/64.
+  assert.equal(clientId("::ffff:203.0.113.9"), "203.0.113.9");
+  assert.equal(clientId("[::FFFF:198.51.100.7]"), "198.51.100.7");
+  assert.notEqual(clientId("::ffff:203.0.113.9"), clientId("::ffff:198.51.100.7"));
+});

@@ -33,7 +33,11 @@ const clientKey = (client: string) => ["login_failure", "client", client] as con
  */
 export function clientId(hostname: string): string {
   if (!hostname.includes(":")) return hostname;
-  const [head, tail = ""] = hostname.replace(/^\[|\]$/g, "").split("::");
+  const address = hostname.replace(/^\[|\]$/g, "");
+  // A dual-stack listener reports IPv4 clients as ::ffff:a.b.c.d: all of them in one /64.
+  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(address);
+  if (mapped) return mapped[1];
+  const [head, tail = ""] = address.split("::");
   const left = head ? head.split(":") : [];
   const right = tail ? tail.split(":") : [];
   const groups = [
