@@ -20,11 +20,15 @@ Deno.test("[email-schedule] first retry within seconds, ten attempts over about 
 
 Deno.test("[email-schedule] delays grow, stay within ±20 % jitter and the 8 h cap", () => {
   fc.assert(
-    fc.property(fc.integer({ min: 1, max: 30 }), fc.double({ min: 0, max: 0.999, noNaN: true }), (n, r) => {
-      const raw = Math.min(policy.maxDelayMs, policy.baseDelayMs * policy.factor ** (n - 1));
-      const delay = retryDelayMs(policy, n, () => r);
-      return delay >= raw * 0.8 - 1 && delay <= raw * 1.2 + 1;
-    }),
+    fc.property(
+      fc.integer({ min: 1, max: 30 }),
+      fc.double({ min: 0, max: 0.999, noNaN: true }),
+      (n, r) => {
+        const raw = Math.min(policy.maxDelayMs, policy.baseDelayMs * policy.factor ** (n - 1));
+        const delay = retryDelayMs(policy, n, () => r);
+        return delay >= raw * 0.8 - 1 && delay <= raw * 1.2 + 1;
+      },
+    ),
   );
 });
 
