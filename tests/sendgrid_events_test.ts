@@ -193,3 +193,15 @@ Deno.test("[sendgrid-events] bounce by message id when custom args are missing; 
     await plain.close();
   }
 });
+
+Deno.test("[sendgrid-events] a timestamp no date can hold does not fail the batch", async () => {
+  const { parseSendgridEvents } = await import("@/lib/email/event_webhook.ts");
+  const body = new TextEncoder().encode(JSON.stringify([
+    { event: "delivered", sg_event_id: "a", timestamp: 1e300, delivery_id: "d1" },
+    { event: "open", sg_event_id: "b", timestamp: 1_700_000_000, delivery_id: "d1" },
+  ]));
+  const events = parseSendgridEvents(body);
+  assert.equal(events?.length, 2);
+  assert.equal(events?.[0].timestamp, undefined);
+  assert.equal(events?.[1].timestamp, 1_700_000_000);
+});

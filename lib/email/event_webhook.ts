@@ -119,7 +119,10 @@ export function parseSendgridEvents(body: Uint8Array): SendgridEvent[] | null {
     events.push({
       event: e.event.slice(0, 40),
       sgEventId: e.sg_event_id.slice(0, 200),
-      timestamp: typeof e.timestamp === "number" ? e.timestamp : undefined,
+      // Seconds; a value no Date can hold is treated as absent, not allowed to fail the batch.
+      timestamp: typeof e.timestamp === "number" && Math.abs(e.timestamp) < 8.64e12
+        ? e.timestamp
+        : undefined,
       deliveryId: text(e.delivery_id),
       messageId: text(e.sg_message_id)?.split(".")[0],
       reason: text(e.reason) ?? text(e.response),
