@@ -1,9 +1,11 @@
 /**
- * Every request: a request id (honoured or made, returned as `X-Request-Id`, never in a body)
- * and one JSON log line with the route pattern — not the path, which may hold a set-up token —
- * the status and the duration.
+ * Every request: a request id (honoured or made, returned as `X-Request-Id`, never in a body),
+ * `nosniff`, the admin's security headers on any HTML page that has none of its own (404 and 500
+ * pages outside /admin), and one JSON log line with the route pattern — not the path, which may
+ * hold a set-up token — the status and the duration.
  */
 import type { FreshContext } from "$fresh/server.ts";
+import { withSecurityHeaders } from "@/lib/auth/envelope.ts";
 import { adminGuard, isUnmatchedAdminRequest } from "@/lib/auth/guard.ts";
 import { log } from "@/lib/log.ts";
 import { captureError } from "@/lib/observability/sentry.ts";
@@ -33,13 +35,9 @@ export async function handler(req: Request, ctx: FreshContext<RequestState>): Pr
       });
       throw error;
     }
-    try {
-      res.headers.set("x-request-id", requestId);
-    } catch {
-      // Responses such as Response.redirect() have immutable headers.
-      res = new Response(res.body, res);
-      res.headers.set("x-request-id", requestId);
-    }
+    res = withHeaders(res, { "x-request-id": requestId, "x-content-type-options": "nosniff" });
+    const html = res.headers.get("content-type")?.startsWith("text/html");
+    if (html && !res.headers.has("content-security-policy")) res = withSecurityHeaders(res);
     if (ctx.destination !== "static" && ctx.destination !== "internal") {
       log.info("request", {
         method: req.method,
@@ -50,4 +48,16 @@ export async function handler(req: Request, ctx: FreshContext<RequestState>): Pr
     }
     return res;
   });
+}
+
+/** `res` with `headers` set, copied first when its headers are immutable (Response.redirect()). */
+function withHeaders(res: Response, headers: Record<string, string>): Response {
+  let out = res;
+  try {
+    for (const [name, value] of Object.entries(headers)) out.headers.set(name, value);
+  } catch {
+    out = new Response(res.body, res);
+    for (const [name, value] of Object.entries(headers)) out.headers.set(name, value);
+  }
+  return out;
 }

@@ -366,3 +366,19 @@ Deno.test("[request-id] honoured or made, returned as a header, stored, never in
   });
   app.close();
 });
+
+Deno.test("[headers] every response is nosniff; HTML outside /admin gets the security headers", async () => {
+  const app = await startTestApp();
+  const missing = await app.fetch("/no-such-page");
+  assert.equal(missing.status, 404);
+  assert.equal(missing.headers.get("x-content-type-options"), "nosniff");
+  const type = missing.headers.get("content-type") ?? "";
+  if (type.startsWith("text/html")) {
+    assert.match(missing.headers.get("content-security-policy") ?? "", /frame-ancestors 'none'/);
+  }
+  await missing.body?.cancel();
+  const api = await app.fetch("/api/health");
+  assert.equal(api.headers.get("x-content-type-options"), "nosniff");
+  await api.body?.cancel();
+  app.close();
+});
