@@ -36,9 +36,10 @@ Deno.serve({
   onListen({ port }) {
     warmUpDispatch(); // email modules load after listening, off the cold-start path
     const url = `http://localhost:${port}`;
+    const sender = `${port === 8000 ? "" : `PORT=${port} `}deno task webhook:send --env local`;
     console.log(
       `calcom-webhook listening on ${url} · KV ${config.kvPath ?? "(Deno Deploy database)"} · ` +
-        `queue mode ${config.queueMode} · send a test event: deno task webhook:send --env local --event PING`,
+        `queue mode ${config.queueMode} · send a test event: ${sender} --event PING`,
     );
     if (generatedSecret) {
       console.log(
