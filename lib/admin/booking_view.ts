@@ -58,15 +58,6 @@ export interface BookingListData {
   paged: boolean;
 }
 
-export const EMPTY_FILTERS: BookingFilters = {
-  status: "",
-  type: "",
-  from: "",
-  to: "",
-  problem: false,
-  q: "",
-};
-
 /** The query string for filters and an optional cursor, without empty values. */
 export function filtersToSearch(filters: BookingFilters, cursor?: string): string {
   const params = new URLSearchParams();

@@ -13,7 +13,6 @@ import {
 } from "./booking_projection.ts";
 import { addBookingIndexMutations } from "./booking_indexes.ts";
 import { adjustCounter } from "./counters.ts";
-import { readValues } from "./read_values.ts";
 
 export type { BookingRecord, BookingStatus } from "./booking_projection.ts";
 
@@ -101,15 +100,6 @@ export function bookingChangesFor(
   }
 }
 
-/** The current booking with its versionstamp, for the ingest commit's checks. */
-export async function readBookings(
-  kv: Deno.Kv,
-  uids: string[],
-): Promise<Deno.KvEntryMaybe<BookingRecord>[]> {
-  if (uids.length === 0) return [];
-  return await kv.getMany<BookingRecord[]>(uids.map(bookingKey));
-}
-
 /**
  * Adds a booking change to the ingest commit: checked against the version read, so a
  * concurrent event for the same booking makes the commit retry with fresh state.
@@ -134,21 +124,4 @@ export function addBookingMutations(
 
 export async function getBooking(kv: Deno.Kv, uid: string): Promise<BookingRecord | null> {
   return (await kv.get<BookingRecord>(bookingKey(uid))).value;
-}
-
-/** A page of bookings, most recently first seen first, resuming from `cursor`. */
-export async function listRecentBookings(
-  kv: Deno.Kv,
-  options: { limit?: number; cursor?: string } = {},
-): Promise<{ bookings: BookingRecord[]; cursor?: string }> {
-  const limit = options.limit ?? 50;
-  const iter = kv.list({ prefix: ["booking_recent"] }, {
-    limit,
-    reverse: true,
-    cursor: options.cursor,
-  });
-  const uids: string[] = [];
-  for await (const e of iter) uids.push(e.key[2] as string);
-  const bookings = await readValues<BookingRecord>(kv, uids.map(bookingKey));
-  return { bookings, cursor: uids.length === limit ? iter.cursor : undefined };
 }

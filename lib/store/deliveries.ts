@@ -97,11 +97,6 @@ export const statusKey = (status: DeliveryStatus, id: string) =>
   ["delivery_by_status", status, id] as const;
 export const messageKey = (messageId: string) => ["delivery_by_message", messageId] as const;
 
-/** Whether this booking already has its email for this trigger. */
-export async function hasNotification(kv: Deno.Kv, uid: string, trigger: string): Promise<boolean> {
-  return (await kv.get(notificationKey(uid, trigger))).versionstamp !== null;
-}
-
 export interface NewDelivery {
   id: string;
   bookingUid: string;

@@ -109,11 +109,6 @@ export function addEventMutations(op: Deno.AtomicOperation, e: NewEvent): EventR
   return record;
 }
 
-/** The id of the event stored with this exact body, if any. */
-export async function findEventByDigest(kv: Deno.Kv, digest: string): Promise<string | null> {
-  return (await kv.get<string>(digestKey(digest))).value;
-}
-
 export async function getEvent(kv: Deno.Kv, id: string): Promise<EventRecord | null> {
   return (await kv.get<EventRecord>(eventKey(id))).value;
 }

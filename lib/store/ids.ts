@@ -61,10 +61,3 @@ export function newId(now = Date.now()): string {
   }
   return encodeTime(lastTime) + encodeRandom(lastRandom);
 }
-
-/** The millisecond time encoded in an id. */
-export function idTime(id: string): number {
-  let ms = 0;
-  for (const ch of id.slice(0, 10)) ms = ms * 32 + ALPHABET.indexOf(ch);
-  return ms;
-}
