@@ -7,6 +7,7 @@ import * as esbuild from "esbuild";
 import { fileURLToPath as fromFileUrl } from "node:url";
 import { basename } from "node:path";
 import { denoImportMapPlugin } from "./esbuild_import_map.ts";
+import { islandEntryName } from "./registry.ts";
 
 /** `_fresh/snapshot.json`: what the server needs to link and serve a build. */
 export interface FreshSnapshot {
@@ -84,7 +85,7 @@ export async function bundleIslands(input: BundleInput): Promise<BundleOutput> {
     signals: fromFileUrl(new URL("signals.ts", CLIENT_DIR)),
   };
   for (const [name, { url }] of Object.entries(input.islands)) {
-    entryPoints[`island-${name}`] = fromFileUrl(url);
+    entryPoints[islandEntryName(name)] = fromFileUrl(url);
   }
   const outdir = `${input.root}/_fresh/static`;
   const result = await esbuild.build({

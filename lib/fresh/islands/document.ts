@@ -10,6 +10,7 @@ import type { ComponentChildren, VNode } from "preact";
 import { escapeJsonForHtml, serializeProps } from "../serializer.ts";
 import type { FreshSnapshot } from "./bundle.ts";
 import { ASSET_PREFIX } from "./assets.ts";
+import { islandEntryName } from "./registry.ts";
 import { createIslandRenderState, type IslandRenderState, withIslandRecording } from "./ssr.ts";
 
 /** Same shell as the default `renderDocument` in render.ts, byte for byte. */
@@ -35,7 +36,7 @@ export function islandTags(state: IslandRenderState, snapshot: FreshSnapshot) {
   const preload = new Set(entryFiles(snapshot, "boot"));
   if (hasSignals) entryFiles(snapshot, "signals").forEach((file) => preload.add(file));
   for (const island of state.used.values()) {
-    const files = entryFiles(snapshot, `island-${island.name}`);
+    const files = entryFiles(snapshot, islandEntryName(island.name));
     table[island.id] = [files[0], island.exportName];
     files.forEach((file) => preload.add(file));
   }
