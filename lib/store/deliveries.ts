@@ -8,7 +8,7 @@
  * @module
  */
 import { adjustCounter } from "./counters.ts";
-import { readValues } from "./read_values.ts";
+import { listNewestFirst, readValues } from "./read_values.ts";
 
 /** DESIGN.md § Delivery status machine. */
 export type DeliveryStatus =
@@ -166,18 +166,14 @@ export async function listDeliveriesByStatus(
   status: DeliveryStatus,
   options: { limit?: number; cursor?: string } = {},
 ): Promise<DeliveryPage> {
-  const limit = options.limit ?? 50;
-  const iter = kv.list({ prefix: ["delivery_by_status", status] }, {
-    limit,
-    reverse: true,
-    cursor: options.cursor,
-  });
-  const ids: string[] = [];
-  for await (const e of iter) ids.push(e.key[2] as string);
-  return {
-    deliveries: await getDeliveries(kv, ids),
-    cursor: ids.length === limit ? iter.cursor : undefined,
-  };
+  const page = await listNewestFirst(
+    kv,
+    ["delivery_by_status", status],
+    options.limit ?? 50,
+    options.cursor,
+  );
+  const ids = page.entries.map((e) => e.key[2] as string);
+  return { deliveries: await getDeliveries(kv, ids), cursor: page.cursor };
 }
 
 /** Ids of deliveries whose next attempt or lease end is at or before `now`, oldest due first. */
@@ -214,13 +210,11 @@ export async function listRecentDeliveries(
   kv: Deno.Kv,
   options: { limit?: number; cursor?: string } = {},
 ): Promise<DeliveryPage> {
-  const limit = options.limit ?? 50;
-  const iter = kv.list<DeliveryRecord>({ prefix: ["delivery"] }, {
-    limit,
-    reverse: true,
-    cursor: options.cursor,
-  });
-  const deliveries: DeliveryRecord[] = [];
-  for await (const e of iter) deliveries.push(e.value);
-  return { deliveries, cursor: deliveries.length === limit ? iter.cursor : undefined };
+  const page = await listNewestFirst<DeliveryRecord>(
+    kv,
+    ["delivery"],
+    options.limit ?? 50,
+    options.cursor,
+  );
+  return { deliveries: page.entries.map((e) => e.value), cursor: page.cursor };
 }

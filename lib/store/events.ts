@@ -6,7 +6,7 @@
  * @module
  */
 import type { CalcomEvent } from "../calcom/event.ts";
-import { readValues } from "./read_values.ts";
+import { listNewestFirst, readValues } from "./read_values.ts";
 
 /** Bodies up to this size live inside the event record (KV values max out at 64 KiB). */
 export const INLINE_BODY_LIMIT = 60_000;
@@ -145,26 +145,12 @@ export async function listRecentEvents(
 ): Promise<{ events: EventRecord[]; cursor?: string }> {
   const limit = options.limit ?? 50;
   if (!options.unrecognisedOnly) {
-    const iter = kv.list<EventRecord>({ prefix: ["event"] }, {
-      limit,
-      reverse: true,
-      cursor: options.cursor,
-    });
-    const events: EventRecord[] = [];
-    for await (const e of iter) events.push(e.value);
-    return { events, cursor: events.length === limit ? iter.cursor : undefined };
+    const page = await listNewestFirst<EventRecord>(kv, ["event"], limit, options.cursor);
+    return { events: page.entries.map((e) => e.value), cursor: page.cursor };
   }
-  const iter = kv.list({ prefix: ["event_unrecognised"] }, {
-    limit,
-    reverse: true,
-    cursor: options.cursor,
-  });
-  const ids: string[] = [];
-  for await (const e of iter) ids.push(e.key[1] as string);
-  return {
-    events: await getEvents(kv, ids),
-    cursor: ids.length === limit ? iter.cursor : undefined,
-  };
+  const page = await listNewestFirst(kv, ["event_unrecognised"], limit, options.cursor);
+  const ids = page.entries.map((e) => e.key[1] as string);
+  return { events: await getEvents(kv, ids), cursor: page.cursor };
 }
 
 function getEvents(kv: Deno.Kv, ids: string[]): Promise<EventRecord[]> {
