@@ -1,6 +1,6 @@
 /**
- * What the admin dashboard calls for emails: list by status (cursor pages), resend one,
- * retry every dead one, and preview an email exactly as it was (or will be) sent.
+ * What the admin dashboard calls for emails: resend one, retry every dead one, and preview an
+ * email exactly as it was (or will be) sent. The lists come straight from store/deliveries.ts.
  * @module
  */
 import type { Config } from "../config.ts";
@@ -8,17 +8,8 @@ import { composeDeliveryEmail } from "../email/renderer.ts";
 import type { OutgoingEmail } from "../email/types.ts";
 import { readDeliveryEmail } from "../store/delivery_emails.ts";
 import { requeueDelivery } from "../store/delivery_transitions.ts";
-import {
-  type DeliveryPage,
-  type DeliveryRecord,
-  type DeliveryStatus,
-  getDelivery,
-  listDeliveriesByStatus,
-} from "../store/deliveries.ts";
+import { getDelivery, listDeliveriesByStatus } from "../store/deliveries.ts";
 import { currentDispatcher, dispatchDelivery } from "./mod.ts";
-
-export { listDeliveriesByStatus };
-export type { DeliveryPage, DeliveryRecord, DeliveryStatus };
 
 export interface ResendOptions {
   now?: number;
