@@ -35,8 +35,11 @@ export const handler: Handlers = {
     if (!(await verifyCalcomSignature(body, header, webhookSecrets))) {
       const reason = signatureHeaderProblem(header) ?? "mismatch";
       log.warn("webhook signature rejected", { reason, size: body.byteLength });
-      await recordSignatureFailure(kv, reason, ctx.remoteAddr.hostname).catch(() => {});
-      await noteSignatureFailure(kv, alertSettings(config)).catch(() => {});
+      // Independent writes (the webhooks page's record, the alert's window): not one after the other.
+      await Promise.all([
+        recordSignatureFailure(kv, reason, ctx.remoteAddr.hostname).catch(() => {}),
+        noteSignatureFailure(kv, alertSettings(config)).catch(() => {}),
+      ]);
       return new Response(UNAUTHORIZED, {
         status: 401,
         headers: { "content-type": "application/json" },
