@@ -1,6 +1,6 @@
 /** The first-run form: the first admin chooses their email and password. */
 import { PASSWORD_MIN_LENGTH } from "@/lib/auth/passwords.ts";
-import { FormMessage } from "./SignInLayout.tsx";
+import { EmailField, FormMessage } from "./SignInLayout.tsx";
 
 export interface SetupFormProps {
   action: string;
@@ -16,16 +16,7 @@ export function SetupForm({ action, email, message }: SetupFormProps) {
         Users page afterwards.
       </p>
       <FormMessage message={message} />
-      <label for="email">Email</label>
-      <input
-        id="email"
-        name="email"
-        type="email"
-        autocomplete="username"
-        required
-        autofocus
-        value={email ?? ""}
-      />
+      <EmailField email={email} />
       <label for="password">Password</label>
       <input
         id="password"

@@ -35,3 +35,21 @@ export function FormMessage({ message }: { message?: string }) {
   if (!message) return null;
   return <p class="form-message" role="alert">{message}</p>;
 }
+
+/** The `email` field both sign-in forms post, focused first and kept after a failed post. */
+export function EmailField({ email }: { email?: string }) {
+  return (
+    <>
+      <label for="email">Email</label>
+      <input
+        id="email"
+        name="email"
+        type="email"
+        autocomplete="username"
+        required
+        autofocus
+        value={email ?? ""}
+      />
+    </>
+  );
+}
