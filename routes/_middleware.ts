@@ -10,6 +10,7 @@ import { adminGuard, isUnmatchedAdminRequest } from "@/lib/auth/guard.ts";
 import { log } from "@/lib/log.ts";
 import { captureError } from "@/lib/observability/sentry.ts";
 import { acceptRequestId, withRequestId } from "@/lib/request_id.ts";
+import { withHeaders } from "@/lib/response_headers.ts";
 
 export interface RequestState {
   requestId: string;
@@ -48,16 +49,4 @@ export async function handler(req: Request, ctx: FreshContext<RequestState>): Pr
     }
     return res;
   });
-}
-
-/** `res` with `headers` set, copied first when its headers are immutable (Response.redirect()). */
-function withHeaders(res: Response, headers: Record<string, string>): Response {
-  let out = res;
-  try {
-    for (const [name, value] of Object.entries(headers)) out.headers.set(name, value);
-  } catch {
-    out = new Response(res.body, res);
-    for (const [name, value] of Object.entries(headers)) out.headers.set(name, value);
-  }
-  return out;
 }

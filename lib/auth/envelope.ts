@@ -4,6 +4,7 @@
  * in for CSRF tokens on state-changing requests.
  * @module
  */
+import { withHeaders } from "../response_headers.ts";
 
 export const ADMIN_CSP = [
   "default-src 'self'",
@@ -41,20 +42,7 @@ function headersFor(response: Response): Readonly<Record<string, string>> {
 
 /** `response` with the admin security headers set (copied first when its headers are frozen). */
 export function withSecurityHeaders(response: Response): Response {
-  let out = response;
-  const headers = headersFor(response);
-  try {
-    for (const [name, value] of Object.entries(headers)) {
-      out.headers.set(name, value);
-    }
-  } catch {
-    // Response.redirect() and fetched responses have immutable headers.
-    out = new Response(response.body, response);
-    for (const [name, value] of Object.entries(headers)) {
-      out.headers.set(name, value);
-    }
-  }
-  return out;
+  return withHeaders(response, headersFor(response));
 }
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
