@@ -134,6 +134,27 @@ Deno.test("[webhook] events out of order end in the right booking state", async 
     assert.equal(old?.facts?.title, "Original");
     assert.equal((await getBooking(app.kv, newUid))?.rescheduledFrom, oldUid);
   });
+  await t.step("a burst posted at once (shared commits) loses and mixes up nothing", async () => {
+    const uid = crypto.randomUUID();
+    const sameBooking = [
+      bookingEvent("BOOKING_CREATED", { uid }, "2025-05-01T10:00:00Z"),
+      bookingEvent("BOOKING_RESCHEDULED", { uid, title: "Moved" }, "2025-05-01T11:00:00Z"),
+      bookingEvent("BOOKING_CANCELLED", { uid, status: "CANCELLED" }, "2025-05-01T12:00:00Z"),
+    ];
+    const others = Array.from({ length: 30 }, () => bookingEvent("BOOKING_CREATED"));
+    const bodies = [...others.slice(0, 15), ...sameBooking, ...others.slice(15)];
+    const results = await Promise.all(bodies.map((body) => post(app, body)));
+    assert.deepEqual(new Set(results.map((r) => r.status)), new Set([200]));
+    assert.equal(new Set(results.map((r) => r.json.id)).size, bodies.length);
+    const booking = await getBooking(app.kv, uid);
+    assert.equal(booking?.status, "cancelled");
+    assert.equal(booking?.history.length, 3);
+    for (const body of others) {
+      const stored = await getBooking(app.kv, JSON.parse(body).payload.uid);
+      assert.equal(stored?.status, "booked");
+      assert.equal((await listBookingDeliveries(app.kv, stored.uid)).length, 1);
+    }
+  });
   await t.step("a requested booking confirmed later is booked", async () => {
     const id = crypto.randomUUID();
     await post(app, bookingEvent("BOOKING_CREATED", { uid: id }, "2025-03-01T12:00:00Z"));

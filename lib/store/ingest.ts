@@ -2,7 +2,8 @@
  * The one commit that makes a webhook event visible: the event and its indexes, the booking
  * projection(s), the outbox delivery (one email per booking uid per trigger) and counters, all in
  * one `kv.atomic()` guarded by checks, retried with fresh reads when another event for the same
- * booking commits first. Nothing is half-written: either all of it lands or none.
+ * booking commits first. Nothing is half-written: either all of it lands or none. Under load,
+ * events that arrive together share that commit (group_commit.ts).
  * @module
  */
 import type { ParsedDelivery } from "../calcom/event.ts";
@@ -17,6 +18,7 @@ import {
   INLINE_BODY_LIMIT,
   storeBodyChunks,
 } from "./events.ts";
+import { groupedAtomic } from "./group_commit.ts";
 import { newId } from "./ids.ts";
 
 export interface IncomingWebhook {
@@ -85,7 +87,7 @@ export async function recordWebhook(
     const bookings = rest.slice(0, changes.length) as Deno.KvEntryMaybe<BookingRecord>[];
     const notificationExists = notify !== undefined && rest[changes.length].versionstamp !== null;
 
-    const op = kv.atomic();
+    const op = groupedAtomic(kv);
     addEventMutations(op, {
       id,
       receivedAt: received.toISOString(),
@@ -148,7 +150,7 @@ function addEventCounters(
 }
 
 async function countDuplicate(kv: Deno.Kv, id: string): Promise<IngestResult> {
-  const op = kv.atomic();
+  const op = groupedAtomic(kv);
   adjustCounter(op, ["counter", "events", "duplicate"], 1);
   await op.commit();
   return { id, duplicate: true, deliveryIds: [] };
