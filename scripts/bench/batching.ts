@@ -1,38 +1,79 @@
 /**
- * Would batching several events into one commit beat one commit per event? Commits the ingest
- * commit's shape (one ~2.6 KB body, the indexes, counters, checks and one enqueue: about 80
- * mutations) 1, 4 and 12 events at a time (12 × 80 stays under KV's 1,000 mutations) on a KV
- * file, one commit in flight, and reports events/s for each batch size.
+ * Is group commit worth it? The real `recordWebhook` on a KV file (no HTTP, no dispatcher), new
+ * BOOKING_CREATED events: one in flight (each commit alone), then 32 in flight with each event
+ * in its own commit (the commits still overlap on KV's writer), then 32 in flight sharing
+ * commits (group_commit.ts, what the app does). Reports events/s for each, plus the commits
+ * the grouped run needed.
  * @module
  */
+import { parseCalcomDelivery } from "../../lib/calcom/event.ts";
+import { recordWebhook } from "../../lib/store/ingest.ts";
 import { bookingEvent } from "../../tests/helpers/calcom.ts";
 
-function addEventShape(op: Deno.AtomicOperation, n: number, body: Uint8Array) {
-  const id = `${n}-${crypto.randomUUID()}`;
-  op.check({ key: ["digest", id], versionstamp: null }).set(["event", id], body).set(
-    ["digest", id],
-    id,
-  );
-  op.check({ key: ["booking", id], versionstamp: null }).set(["booking", id], { uid: id, n });
-  op.check({ key: ["delivery_for", id], versionstamp: null }).set(["delivery", id], { id, n });
-  for (let k = 0; k < 63; k++) op.set(["index", k % 8, `w${k}`, id], null);
-  for (let k = 0; k < 7; k++) op.sum(["counter", k], 1n);
-  op.enqueue({ deliveryId: id });
+export interface BatchingFigure {
+  mode: "one in flight" | "32 in flight, own commits" | "32 in flight, grouped";
+  eventsPerSecond: number;
+  commits: number;
 }
 
-export async function batchingProbe(dir: string, events: number) {
-  const kv = await Deno.openKv(`${dir}/batching.sqlite3`);
-  const body = new TextEncoder().encode(bookingEvent("BOOKING_CREATED"));
-  const out: { batch: number; eventsPerSecond: number }[] = [];
-  for (const batch of [1, 4, 12]) {
-    const started = performance.now();
-    for (let n = 0; n < events; n += batch) {
-      const op = kv.atomic();
-      for (let i = 0; i < batch; i++) addEventShape(op, n + i, body);
-      if (!(await op.commit()).ok) throw new Error("batch commit failed");
+const options = { notifyEvents: ["BOOKING_CREATED"], enqueue: true };
+const encoder = new TextEncoder();
+
+/**
+ * A view of `kv` that counts real commits. Each view gets its own group committer (they are
+ * kept per handle), so one view per event means one commit per event.
+ */
+function view(kv: Deno.Kv, counter: { commits: number }): Deno.Kv {
+  return new Proxy(kv, {
+    get(target, name) {
+      if (name === "atomic") {
+        return () => {
+          counter.commits++;
+          return target.atomic();
+        };
+      }
+      const value = Reflect.get(target, name);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
+
+async function run(
+  kv: Deno.Kv,
+  bodies: Uint8Array<ArrayBuffer>[],
+  inFlight: number,
+  shared: boolean,
+): Promise<{ eventsPerSecond: number; commits: number }> {
+  const counter = { commits: 0 };
+  const sharedView = view(kv, counter);
+  let next = 0;
+  const worker = async () => {
+    while (next < bodies.length) {
+      const body = bodies[next++];
+      const handle = shared ? sharedView : view(kv, counter);
+      await recordWebhook(handle, { body, parsed: parseCalcomDelivery(body) }, options);
     }
-    out.push({ batch, eventsPerSecond: events / ((performance.now() - started) / 1000) });
+  };
+  const started = performance.now();
+  await Promise.all(Array.from({ length: inFlight }, worker));
+  return { eventsPerSecond: bodies.length / ((performance.now() - started) / 1000), ...counter };
+}
+
+export async function batchingProbe(dir: string, events: number): Promise<BatchingFigure[]> {
+  const plans = [
+    { mode: "one in flight", inFlight: 1, shared: true },
+    { mode: "32 in flight, own commits", inFlight: 32, shared: false },
+    { mode: "32 in flight, grouped", inFlight: 32, shared: true },
+  ] as const;
+  const out: BatchingFigure[] = [];
+  for (const [n, plan] of plans.entries()) {
+    const kv = await Deno.openKv(`${dir}/batching-${n}.sqlite3`);
+    const bodies = Array.from(
+      { length: events },
+      () => encoder.encode(bookingEvent("BOOKING_CREATED")),
+    );
+    out.push({ mode: plan.mode, ...(await run(kv, bodies, plan.inFlight, plan.shared)) });
+    kv.close();
   }
-  kv.close();
   return out;
 }

@@ -82,12 +82,10 @@ try {
     log(`backlog: ${results.backlog.emails} emails in ${results.backlog.seconds.toFixed(1)} s`);
   }
   if (wants("batching")) {
-    results.batching = await batchingProbe(dir, quick ? 240 : 960);
+    results.batching = await batchingProbe(dir, quick ? 480 : 1920);
     log(
-      `batching: ${
-        results.batching.map((b) => `${b.batch}/commit ${b.eventsPerSecond.toFixed(0)} ev/s`).join(
-          ", ",
-        )
+      `group commit: ${
+        results.batching.map((b) => `${b.mode} ${b.eventsPerSecond.toFixed(0)} ev/s`).join(", ")
       }`,
     );
   }
