@@ -184,7 +184,7 @@ function bookingFacts(p: BookingPayload): BookingFacts {
     eventTypeId: p.eventTypeId ?? undefined,
     startTime: p.startTime,
     endTime: p.endTime,
-    organizer: p.organizer,
+    organizer: p.organizer ?? undefined,
     attendees: p.attendees,
     location: p.location,
     meetingUrl: p.metadata?.videoCallUrl ?? p.videoCallData?.url,

@@ -1,7 +1,8 @@
 /**
  * zod schemas for the parts of Cal.com's webhook bodies this app uses. Lenient about everything
- * else: unknown fields are ignored (the raw body is always stored), strict about what we rely on
- * (uid, times, attendees, organizer). Shapes: ../shared/notes/calcom-webhooks.md.
+ * else: unknown fields are ignored (the raw body is always stored), odd optional values are
+ * dropped, strict only about what a booking cannot do without (uid, times, attendees' emails).
+ * Shapes: ../shared/notes/calcom-webhooks.md.
  * @module
  */
 import { z } from "zod";
@@ -83,7 +84,9 @@ export const bookingPayloadSchema = z.object({
   eventTypeId: z.number().nullish().catch(undefined),
   startTime: isoTime,
   endTime: isoTime,
-  organizer: personSchema,
+  // Cal.com's builder sends `{...evt.organizer, utcOffset}`: just `{utcOffset}` when the event
+  // has no organizer. Emails and the projection manage without one.
+  organizer: personSchema.nullish().catch(undefined),
   attendees: z.array(personSchema),
   location: optionalText,
   description: optionalText,
@@ -123,8 +126,9 @@ export const noShowPayloadSchema = z.object({
   attendees: z.array(z.object({ email: z.string(), noShow: z.boolean() })),
 });
 
+/** The newer builder copies each answer into the payload by field name, which may be `formId`. */
 export const formPayloadSchema = z.object({
-  formId: z.string(),
+  formId: z.string().catch(""),
   formName: z.string().catch(""),
 });
 
