@@ -98,6 +98,8 @@ export interface SendgridEvent {
   deliveryId?: string;
   /** `X-Message-Id`: the part of `sg_message_id` before the first dot. */
   messageId?: string;
+  /** `sg_message_id` as sent: `<X-Message-Id>.<filter…>`, see `messageIdCandidates`. */
+  sgMessageId?: string;
   reason?: string;
 }
 
@@ -125,8 +127,27 @@ export function parseSendgridEvents(body: Uint8Array): SendgridEvent[] | null {
         : undefined,
       deliveryId: text(e.delivery_id),
       messageId: text(e.sg_message_id)?.split(".")[0],
+      sgMessageId: text(e.sg_message_id),
       reason: text(e.reason) ?? text(e.response),
     });
   }
   return events;
+}
+
+/**
+ * The `X-Message-Id`s an `sg_message_id` may start with, shortest first. SendGrid appends
+ * `.filter…` (or `.recvd-…`) to the id it answered with; today's ids hold no dot, but the
+ * documented example does (`14c5d75ce93.dfd.64b469.filter0001…`), so every dot is a candidate.
+ *
+ * @example
+ * messageIdCandidates("a.b.filter1"); // ["a", "a.b", "a.b.filter1"]
+ */
+export function messageIdCandidates(sgMessageId: string, max = 8): string[] {
+  const parts = sgMessageId.split(".");
+  const out: string[] = [];
+  for (let i = 1; i <= parts.length && out.length < max; i++) {
+    const candidate = parts.slice(0, i).join(".");
+    if (candidate) out.push(candidate);
+  }
+  return out;
 }

@@ -10,7 +10,9 @@ import { BodyTooLargeError, readBodyCapped } from "@/lib/calcom/body.ts";
 import {
   EVENT_STATUS,
   importEventWebhookKey,
+  messageIdCandidates,
   parseSendgridEvents,
+  type SendgridEvent,
   SIGNATURE_HEADER,
   TIMESTAMP_HEADER,
   verifyEventWebhook,
@@ -66,10 +68,15 @@ export const handler: Handlers = {
       return json(401, { ok: false, error: "invalid signature" });
     }
     const events = parseSendgridEvents(body);
-    if (!events) return json(400, { ok: false, error: "expected a JSON array of events" });
+    if (!events) {
+      // Signed by SendGrid, so a 4xx would only have the same body posted again for 24 hours.
+      log.warn("sendgrid event webhook: signed body is not a JSON array; ignored");
+      return json(200, { ok: true, received: 0, applied: 0 });
+    }
     let applied = 0;
     for (const e of events) {
-      const id = e.deliveryId ?? (e.messageId && await findDeliveryByMessageId(kv, e.messageId));
+      const message = await matchMessage(kv, e);
+      const id = e.deliveryId ?? message.deliveryId;
       if (!id) continue;
       const changed = await applyProviderEvent(kv, id, {
         event: e.event,
@@ -77,7 +84,7 @@ export const handler: Handlers = {
         at: new Date((e.timestamp ?? Date.now() / 1000) * 1000).toISOString(),
         reason: e.reason,
         status: EVENT_STATUS[e.event],
-        messageId: e.messageId,
+        messageId: message.messageId,
       }, { dedupeMs: DEDUPE_MS });
       if (changed) applied++;
     }
@@ -85,3 +92,20 @@ export const handler: Handlers = {
     return json(200, { ok: true, received: events.length, applied });
   },
 };
+
+/**
+ * The `X-Message-Id` an event's `sg_message_id` starts with, found in the message-id index (so
+ * an id with dots matches too), and the delivery it belongs to; else the part before the first
+ * dot, which is SendGrid's form.
+ */
+async function matchMessage(
+  kv: Deno.Kv,
+  e: SendgridEvent,
+): Promise<{ messageId?: string; deliveryId?: string }> {
+  if (!e.sgMessageId) return {};
+  for (const candidate of messageIdCandidates(e.sgMessageId)) {
+    const deliveryId = await findDeliveryByMessageId(kv, candidate);
+    if (deliveryId) return { messageId: candidate, deliveryId };
+  }
+  return { messageId: e.messageId };
+}

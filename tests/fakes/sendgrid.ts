@@ -3,7 +3,8 @@
  * way SendGrid does (Bearer key, personalizations, from, subject, content, base64 attachments,
  * custom_args strings, categories) and answers from a script, one step per request:
  * 202 + X-Message-Id, 400 with an `errors` array, 401, 429 + Retry-After, 500, a hang past the
- * client's timeout, or a connection dropped mid-response. Every request is recorded.
+ * client's timeout, or a connection dropped mid-response. Every request is recorded. Also
+ * SendGrid's side of the signed Event Webhook (`eventWebhookSigner`).
  */
 
 export type FakeStep =
@@ -55,7 +56,7 @@ const errors = (message: string, field: string | null = null) => ({
   errors: [{ message, field, help: null }],
 });
 
-/** SendGrid's validation, as far as our emails exercise it. */
+/** SendGrid's validation, as far as our emails exercise it (repeated addresses included). */
 export function validateMailSend(body: unknown): { message: string; field: string } | null {
   const b = body as Partial<MailSendBody> | null;
   if (!b || typeof b !== "object") return { message: "Bad Request", field: "" };
@@ -68,6 +69,14 @@ export function validateMailSend(body: unknown): { message: string; field: strin
     }
     if (p.to.some((t) => /[;,]/.test(t.name ?? ""))) {
       return { message: "Invalid name: ; and , are not allowed.", field: "personalizations.0.to" };
+    }
+    const addresses = p.to.map((t) => t.email.toLowerCase());
+    if (new Set(addresses).size !== addresses.length) {
+      return {
+        message: "Each unique email address in the personalizations array should only be " +
+          "included once.",
+        field: "personalizations.0.to",
+      };
     }
   }
   if (!b.from?.email?.includes("@")) {
@@ -98,6 +107,12 @@ export function validateMailSend(body: unknown): { message: string; field: strin
   }
   if (Object.values(b.custom_args ?? {}).some((v) => typeof v !== "string")) {
     return { message: "custom_args values must be strings.", field: "custom_args" };
+  }
+  if (new TextEncoder().encode(JSON.stringify(b.custom_args ?? {})).length >= 10_000) {
+    return { message: "custom_args must total less than 10,000 bytes.", field: "custom_args" };
+  }
+  if (b.reply_to && !b.reply_to.email?.includes("@")) {
+    return { message: "The reply_to email must be valid.", field: "reply_to" };
   }
   if ((b.categories ?? []).length > 10 || b.categories?.some((c) => c.length > 255)) {
     return { message: "Too many categories.", field: "categories" };
@@ -207,4 +222,48 @@ async function answer(
     }
   }
   return new Response(null, { status: 500 });
+}
+
+/** DER-encodes WebCrypto's r‖s the way SendGrid sends Event Webhook signatures. */
+function p1363ToDer(sig: Uint8Array): Uint8Array {
+  const int = (bytes: Uint8Array) => {
+    let i = 0;
+    while (i < bytes.length - 1 && bytes[i] === 0) i++;
+    const v = bytes.slice(i);
+    return v[0] & 0x80 ? [0x02, v.length + 1, 0, ...v] : [0x02, v.length, ...v];
+  };
+  const body = [...int(sig.slice(0, 32)), ...int(sig.slice(32))];
+  return new Uint8Array([0x30, body.length, ...body]);
+}
+
+export interface EventWebhookSigner {
+  /** Base64 DER SubjectPublicKeyInfo, as Mail Settings shows it. */
+  publicKey: string;
+  /** The two headers SendGrid sends with a batch signed at `timestamp` (unix seconds). */
+  sign(body: string, timestamp?: string): Promise<Record<string, string>>;
+}
+
+/** SendGrid's side of the signed Event Webhook: a P-256 key pair made for the test. */
+export async function eventWebhookSigner(): Promise<EventWebhookSigner> {
+  const pair = await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, true, [
+    "sign",
+    "verify",
+  ]);
+  const spki = new Uint8Array(await crypto.subtle.exportKey("spki", pair.publicKey));
+  return {
+    publicKey: btoa(String.fromCharCode(...spki)),
+    async sign(body, timestamp = String(Math.floor(Date.now() / 1000))) {
+      const raw = await crypto.subtle.sign(
+        { name: "ECDSA", hash: "SHA-256" },
+        pair.privateKey,
+        new TextEncoder().encode(timestamp + body),
+      );
+      return {
+        "x-twilio-email-event-webhook-signature": btoa(
+          String.fromCharCode(...p1363ToDer(new Uint8Array(raw))),
+        ),
+        "x-twilio-email-event-webhook-timestamp": timestamp,
+      };
+    },
+  };
 }
