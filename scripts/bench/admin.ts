@@ -24,17 +24,20 @@ async function seededKv(count: number): Promise<string> {
   return path;
 }
 
-async function timeGets(url: string, cookie: string, runs: number) {
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const started = performance.now();
-    const res = await fetch(url, { headers: { cookie } });
-    const html = await res.text();
-    if (res.status !== 200 || html.length < 100) throw new Error(`${url}: ${res.status}`);
-    times.push(performance.now() - started);
-  }
+async function timeGet(url: string, cookie: string): Promise<number> {
+  const started = performance.now();
+  const res = await fetch(url, { headers: { cookie } });
+  const html = await res.text();
+  if (res.status !== 200 || html.length < 100) throw new Error(`${url}: ${res.status}`);
+  return performance.now() - started;
+}
+
+function summary(times: number[]) {
   times.sort((a, b) => a - b);
-  return { medianMs: times[Math.floor(runs / 2)], p95Ms: times[Math.floor(runs * 0.95)] };
+  return {
+    medianMs: times[Math.floor(times.length / 2)],
+    p95Ms: times[Math.floor(times.length * 0.95)],
+  };
 }
 
 async function gzipSize(bytes: Uint8Array<ArrayBuffer>): Promise<number> {
@@ -78,43 +81,76 @@ async function signIn(url: string): Promise<string> {
   return cookie;
 }
 
+interface AdminApp {
+  size: number;
+  stop: () => Promise<unknown>;
+  cookie: string;
+  pages: { list: string; booking: string };
+}
+
+/** One app on the seeded KV file of `size` bookings, signed in, both pages warmed up. */
+async function startSeeded(size: number, log: (s: string) => void): Promise<AdminApp> {
+  const started = performance.now();
+  const kvPath = await seededKv(size);
+  log(`  seeded ${size} bookings (${((performance.now() - started) / 1000).toFixed(1)} s)`);
+  const kv = await Deno.openKv(kvPath);
+  const newest = await Array.fromAsync(
+    kv.list({ prefix: ["booking_recent"] }, { limit: 1, reverse: true }),
+  );
+  kv.close();
+  const app = await startAppProcess({
+    keepLogs: false,
+    env: {
+      KV_PATH: kvPath,
+      CALCOM_WEBHOOK_SECRET: SECRET,
+      QUEUE_MODE: "kv",
+      ADMIN_EMAIL: "bench@example.com",
+      ADMIN_PASSWORD: PASSWORD,
+    },
+  });
+  const cookie = await signIn(app.url);
+  const pages = {
+    list: `${app.url}/admin`,
+    booking: `${app.url}/admin/bookings/${newest[0].key[2] as string}`,
+  };
+  for (let i = 0; i < 5; i++) for (const url of Object.values(pages)) await timeGet(url, cookie);
+  return { size, stop: () => app.stop("SIGTERM"), cookie, pages };
+}
+
+/**
+ * All sizes run side by side and are timed in turn (1k, 10k, 100k, 1k, …), so a noisy moment
+ * on the machine lands on every size alike instead of on whichever size ran then.
+ */
 export async function adminRender(sizes: number[], runs: number, log: (s: string) => void) {
-  const rows = [];
-  let js = { files: 0, rawBytes: 0, gzipBytes: 0 };
-  for (const size of sizes) {
-    const started = performance.now();
-    const kvPath = await seededKv(size);
-    log(`  seeded ${size} bookings (${((performance.now() - started) / 1000).toFixed(1)} s)`);
-    const kv = await Deno.openKv(kvPath);
-    const newest = await Array.fromAsync(
-      kv.list({ prefix: ["booking_recent"] }, { limit: 1, reverse: true }),
-    );
-    kv.close();
-    const uid = newest[0].key[2] as string;
-    const app = await startAppProcess({
-      keepLogs: false,
-      env: {
-        KV_PATH: kvPath,
-        CALCOM_WEBHOOK_SECRET: SECRET,
-        QUEUE_MODE: "kv",
-        ADMIN_EMAIL: "bench@example.com",
-        ADMIN_PASSWORD: PASSWORD,
-      },
-    });
-    const cookie = await signIn(app.url);
-    await timeGets(`${app.url}/admin`, cookie, 3); // warm-up
-    const list = await timeGets(`${app.url}/admin`, cookie, runs);
-    const booking = await timeGets(`${app.url}/admin/bookings/${uid}`, cookie, runs);
-    if (size === sizes[0]) {
-      const html = await (await fetch(`${app.url}/admin`, { headers: { cookie } })).text();
-      js = await shippedJs(app.url, html, cookie);
+  const apps: AdminApp[] = [];
+  try {
+    for (const size of sizes) apps.push(await startSeeded(size, log));
+    const times = apps.map(() => ({ list: [] as number[], booking: [] as number[] }));
+    for (let i = 0; i < runs; i++) {
+      for (const [n, app] of apps.entries()) {
+        times[n].list.push(await timeGet(app.pages.list, app.cookie));
+        times[n].booking.push(await timeGet(app.pages.booking, app.cookie));
+      }
     }
-    await app.stop("SIGTERM");
-    rows.push({ size, list, booking });
-    log(
-      `  ${size} bookings: /admin ${list.medianMs.toFixed(1)} ms (p95 ${list.p95Ms.toFixed(1)}), ` +
-        `booking page ${booking.medianMs.toFixed(1)} ms`,
-    );
+    const first = apps[0];
+    const html = await (await fetch(first.pages.list, { headers: { cookie: first.cookie } }))
+      .text();
+    const js = await shippedJs(new URL(first.pages.list).origin, html, first.cookie);
+    const rows = apps.map((app, n) => {
+      const row = {
+        size: app.size,
+        list: summary(times[n].list),
+        booking: summary(times[n].booking),
+      };
+      log(
+        `  ${app.size} bookings: /admin ${row.list.medianMs.toFixed(1)} ms (p95 ${
+          row.list.p95Ms.toFixed(1)
+        }), booking page ${row.booking.medianMs.toFixed(1)} ms`,
+      );
+      return row;
+    });
+    return { rows, js };
+  } finally {
+    for (const app of apps) await app.stop();
   }
-  return { rows, js };
 }

@@ -35,7 +35,7 @@ const plan = quick
     samples: 150,
     backlog: 1000,
     sizes: [1000, 10_000, 100_000],
-    runs: 25,
+    runs: 60,
   };
 
 const log = (line: string) => console.log(line);
