@@ -57,6 +57,8 @@ export interface BookingFacts {
   cancelledBy?: string;
   rejectionReason?: string;
   requestReschedule?: boolean;
+  /** A BOOKING_CANCELLED for one seat only: the booking stays, `attendees` is who left. */
+  seatCancellation?: boolean;
 }
 
 interface EventBase {
@@ -127,7 +129,11 @@ function toEvent(trigger: Trigger, payload: unknown, createdAt?: string): Calcom
     if (!parsed.success || !uidFits(parsed.data.uid) || !uidFits(parsed.data.rescheduleUid)) {
       return null;
     }
-    return { kind: "booking", trigger, createdAt, booking: boundFacts(bookingFacts(parsed.data)) };
+    const facts = bookingFacts(parsed.data);
+    if (trigger === "BOOKING_CANCELLED" && isSeatCancellation(payload)) {
+      facts.seatCancellation = true;
+    }
+    return { kind: "booking", trigger, createdAt, booking: boundFacts(facts) };
   }
   switch (trigger) {
     case "PING":
@@ -164,6 +170,20 @@ function toEvent(trigger: Trigger, payload: unknown, createdAt?: string): Calcom
     default:
       return { kind: "other", trigger, createdAt, bookingUid: relatedBookingUid(payload) };
   }
+}
+
+/**
+ * Cal.com's seat cancel (handleSeats/cancel/cancelAttendeeSeat.ts) sends BOOKING_CANCELLED with
+ * the booking's uid but only the leaving attendee, spread from their stored row (so it has a
+ * numeric `bookingId`); a whole-booking cancel builds its attendees without one. Only a seated
+ * event with other seats left takes that path, so the last seat cancels the whole booking.
+ */
+function isSeatCancellation(payload: unknown): boolean {
+  const p = payload as { seatsPerTimeSlot?: unknown; attendees?: unknown };
+  if (typeof p.seatsPerTimeSlot !== "number" || p.seatsPerTimeSlot <= 0) return false;
+  if (!Array.isArray(p.attendees) || p.attendees.length !== 1) return false;
+  const attendee = p.attendees[0] as { bookingId?: unknown } | null;
+  return typeof attendee?.bookingId === "number";
 }
 
 /** Recording, no-show-video and report payloads name their booking in one of these places. */

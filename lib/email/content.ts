@@ -51,6 +51,13 @@ const KINDS: Record<string, { kind: EmailKind; label: string; lead: string }> = 
   },
 };
 
+/** A seat given up: no calendar change (the booking stays), so no `.ics` either. */
+const SEAT_CANCELLED = {
+  kind: "other",
+  label: "Seat cancelled",
+  lead: "An attendee cancelled their seat; the booking stays for the others.",
+} as const;
+
 function otherKind(trigger: string): { kind: EmailKind; label: string; lead: string } {
   const words = trigger.toLowerCase().split("_").join(" ");
   const label = words.charAt(0).toUpperCase() + words.slice(1);
@@ -83,12 +90,14 @@ export function buildBookingEmail(
   booking: BookingRecord | null,
   context: EmailContext,
 ): BookingEmail {
-  const k = KINDS[trigger] ?? otherKind(trigger);
+  const seat = facts.seatCancellation === true;
+  const k = seat ? SEAT_CANCELLED : KINDS[trigger] ?? otherKind(trigger);
   const staffZone = staffZoneOf(context.staffTimeZone, facts.organizer?.timeZone);
   const first = facts.attendees[0];
   const attendeeZone = first?.timeZone ? safeZone(first.timeZone) : undefined;
   const bookerUrl = safeHttpUrl(facts.bookerUrl);
-  const cancellation = booking?.cancellation ?? {
+  // A seat's reason is in its own event; the record's is the whole booking's.
+  const cancellation = (!seat && booking?.cancellation) || {
     reason: facts.cancellationReason,
     by: facts.cancelledBy,
   };
@@ -117,7 +126,7 @@ export function buildBookingEmail(
     calcomUrl: bookerUrl
       ? `${bookerUrl.replace(/\/+$/, "")}/booking/${encodeURIComponent(facts.uid)}`
       : undefined,
-    cancellation: k.kind === "cancelled" ? cancellation : undefined,
+    cancellation: k.kind === "cancelled" || seat ? cancellation : undefined,
     rejectionReason: facts.rejectionReason,
   };
 }

@@ -33,6 +33,8 @@ export interface HistoryEntry {
   effect?: Exclude<BookingStatus, "no_show">;
   /** For no-show updates: whether any attendee is now marked absent. */
   noShow?: boolean;
+  /** One attendee gave up their seat: no effect on the status, the other seats stay booked. */
+  seatCancelled?: boolean;
 }
 
 export interface BookingRecord {
@@ -49,6 +51,8 @@ export interface BookingRecord {
   cancellation?: { reason?: string; by?: string; requestReschedule?: boolean };
   rejectionReason?: string;
   attendeeCount: number;
+  /** Emails of the latest seats given up, oldest first (a seated booking stays booked). */
+  cancelledSeats?: string[];
   history: HistoryEntry[];
   updatedAt: string;
 }
@@ -66,6 +70,8 @@ const MAX_HISTORY = 100;
 /** Keeps a booking with thousands of seat attendees inside one KV value. */
 export const MAX_STORED_ATTENDEES = 25;
 const MAX_ANSWERS = 50;
+/** Few enough that a booking with many seat cancellations still fits in one KV value. */
+export const MAX_CANCELLED_SEATS = 10;
 
 function byTime(a: HistoryEntry, b: HistoryEntry): number {
   if (a.at !== b.at) return a.at < b.at ? -1 : 1;
@@ -107,6 +113,8 @@ export interface BookingChange {
   rescheduledTo?: string;
   cancellation?: BookingRecord["cancellation"];
   rejectionReason?: string;
+  /** The email of the attendee whose seat was cancelled. */
+  cancelledSeat?: string;
   now: string;
 }
 
@@ -119,6 +127,7 @@ export function applyToBooking(
   const newerFacts = change.facts && (!current?.factsAt || current.factsAt <= change.entry.at);
   const fallback = !current?.facts && !change.facts ? change.fallbackFacts : undefined;
   const facts = newerFacts ? change.facts : current?.facts ?? fallback;
+  const cancelledSeats = withCancelledSeat(current?.cancelledSeats, change.cancelledSeat);
   return {
     uid: change.uid,
     status: statusFromHistory(history),
@@ -132,7 +141,16 @@ export function applyToBooking(
     attendeeCount: newerFacts
       ? change.facts!.attendees.length
       : current?.attendeeCount ?? fallback?.attendees.length ?? 0,
+    ...(cancelledSeats ? { cancelledSeats } : {}),
     history,
     updatedAt: change.now,
   };
+}
+
+function withCancelledSeat(
+  seats: string[] | undefined,
+  email: string | undefined,
+): string[] | undefined {
+  if (email === undefined) return seats;
+  return [...(seats ?? []).filter((e) => e !== email), email].slice(-MAX_CANCELLED_SEATS);
 }

@@ -48,6 +48,12 @@ export function bookingChangesFor(
   switch (event.kind) {
     case "booking": {
       const b = event.booking;
+      if (b.seatCancellation) {
+        // Only the leaving attendee is listed: the booking's own facts stay as they are.
+        const seat: HistoryEntry = { ...entry(), seatCancelled: true };
+        const cancelledSeat = b.attendees[0]?.email;
+        return [{ uid: b.uid, entry: seat, fallbackFacts: b, cancelledSeat, now }];
+      }
       const main: BookingChange = {
         uid: b.uid,
         entry: entry(EFFECTS[event.trigger]),
