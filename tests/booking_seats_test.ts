@@ -10,23 +10,16 @@ import { composeDeliveryEmail } from "@/lib/email/renderer.ts";
 import { getBooking } from "@/lib/store/bookings.ts";
 import { listBookingDeliveries } from "@/lib/store/deliveries.ts";
 import { startTestApp, type TestApp } from "./helpers/app.ts";
-import { fixtureJson, type Json, signedWebhookRequest } from "./helpers/calcom.ts";
+import { calcomPerson, fixtureJson, type Json, signedWebhookRequest } from "./helpers/calcom.ts";
 
 const START = { startTime: "2025-09-01T10:00:00Z", endTime: "2025-09-01T11:00:00Z" };
 const SEATS = { seatsPerTimeSlot: 5, seatsShowAttendees: false };
 
-const person = (name: string, email: string) => ({
-  name,
-  email,
-  timeZone: "Europe/Berlin",
-  language: { locale: "de" },
-  utcOffset: 120,
-});
-const ana = person("Ana Seat", "ana@example.com");
-const ben = person("Ben Seat", "ben@example.com");
+const ana = calcomPerson("Ana Seat", "ana@example.com");
+const ben = calcomPerson("Ben Seat", "ben@example.com");
 
 /** The leaving attendee as cancelAttendeeSeat sends it: the stored Attendee row, spread. */
-const seatRow = (p: ReturnType<typeof person>, id: number) => ({
+const seatRow = (p: ReturnType<typeof calcomPerson>, id: number) => ({
   ...p,
   id,
   bookingId: 77,
@@ -43,7 +36,7 @@ function envelope(trigger: string, createdAt: string, payload: Json): string {
 }
 
 /** One seat booked: only that seat's attendee is listed (documented for seated events). */
-const seatBooked = (uid: string, who: ReturnType<typeof person>, at: string) =>
+const seatBooked = (uid: string, who: ReturnType<typeof calcomPerson>, at: string) =>
   envelope("BOOKING_CREATED", at, {
     uid,
     ...START,
@@ -175,7 +168,7 @@ Deno.test("[booking:seats] repeated seat cancels keep the latest few distinct em
   const uid = crypto.randomUUID();
   await post(app, seatBooked(uid, ana, "2025-08-01T09:00:00.000Z"));
   for (let i = 0; i < 12; i++) {
-    const who = person(`P${i}`, `p${i}@example.com`);
+    const who = calcomPerson(`P${i}`, `p${i}@example.com`);
     await post(app, seatCancelled(uid, seatRow(who, i + 10), `2025-08-02T09:00:${10 + i}.000Z`));
   }
   await post(app, seatCancelled(uid, seatRow(ben, 2), "2025-08-02T10:00:00.000Z"));

@@ -11,7 +11,7 @@ import type { BookingRecord } from "@/lib/store/booking_projection.ts";
 import { listBookingDeliveries } from "@/lib/store/deliveries.ts";
 import { getEvent } from "@/lib/store/events.ts";
 import { startTestApp, type TestApp } from "./helpers/app.ts";
-import { fixtureJson, type Json, signedWebhookRequest } from "./helpers/calcom.ts";
+import { calcomPerson, fixtureJson, type Json, signedWebhookRequest } from "./helpers/calcom.ts";
 
 /** NOTIFY_EVENTS' default (lib/config.ts). */
 const NOTIFY = ["BOOKING_CREATED", "BOOKING_RESCHEDULED", "BOOKING_CANCELLED", "BOOKING_REQUESTED"];
@@ -36,13 +36,6 @@ let count = 0;
 const freshUid = () => `v${++count}-${crypto.randomUUID().slice(0, 13)}`;
 const envelope = (trigger: string, payload: unknown, root: Json = {}) =>
   JSON.stringify({ triggerEvent: trigger, createdAt: SENT_AT, payload, ...root });
-const person = (name: string, email: string) => ({
-  name,
-  email,
-  timeZone: "Europe/Berlin",
-  language: { locale: "de" },
-  utcOffset: 120,
-});
 
 type BookingFixture = "BOOKING_CREATED" | "BOOKING_RESCHEDULED" | "BOOKING_CANCELLED";
 
@@ -105,7 +98,7 @@ const BOOKING_VARIANTS: Variant[] = [
     team: {
       id: 7,
       name: "Support",
-      members: [person("A", "a@x.example"), person("B", "b@x.example")],
+      members: [calcomPerson("A", "a@x.example"), calcomPerson("B", "b@x.example")],
     },
     assignmentReason: [{ reasonEnum: "ROUND_ROBIN", reasonString: "least recently booked" }],
   }),
@@ -116,7 +109,7 @@ const BOOKING_VARIANTS: Variant[] = [
   }),
   booking("seats shown: sixty attendees", "BOOKING_CREATED", {
     seatsShowAttendees: true,
-    attendees: Array.from({ length: 60 }, (_, i) => person(`Guest ${i}`, `g${i}@x.example`)),
+    attendees: Array.from({ length: 60 }, (_, i) => calcomPerson(`Guest ${i}`, `g${i}@x.example`)),
   }, { check: (b) => assert.equal(b.attendeeCount, 60) }),
   booking("answers of every value type", "BOOKING_CREATED", {
     responses: {

@@ -10,6 +10,7 @@ import {
 } from "@/lib/email/event_webhook.ts";
 import { bookingEvent } from "./helpers/calcom.ts";
 import { type MailHarness, startMailHarness } from "./helpers/email.ts";
+import { eventWebhookSigner } from "./fakes/sendgrid.ts";
 
 // sendgrid-nodejs packages/eventwebhook/src/eventwebhook.spec.js (single event vector).
 const VECTOR_KEY =
@@ -51,41 +52,17 @@ Deno.test("[sendgrid-events] the official vector verifies only byte-exact", asyn
   assert.equal(derToP1363(new Uint8Array([0x30, 0x02, 0x02, 0x00])), null);
 });
 
-/** DER-encodes WebCrypto's r‖s the way SendGrid sends signatures. */
-function p1363ToDer(sig: Uint8Array): Uint8Array {
-  const int = (bytes: Uint8Array) => {
-    let i = 0;
-    while (i < bytes.length - 1 && bytes[i] === 0) i++;
-    const v = bytes.slice(i);
-    return v[0] & 0x80 ? [0x02, v.length + 1, 0, ...v] : [0x02, v.length, ...v];
-  };
-  const body = [...int(sig.slice(0, 32)), ...int(sig.slice(32))];
-  return new Uint8Array([0x30, body.length, ...body]);
-}
-
+/** SendGrid's side, signing a batch into a request to our route. */
 async function signer() {
-  const pair = await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, true, [
-    "sign",
-    "verify",
-  ]);
-  const spki = new Uint8Array(await crypto.subtle.exportKey("spki", pair.publicKey));
+  const sendgrid = await eventWebhookSigner();
   return {
-    publicKey: btoa(String.fromCharCode(...spki)),
-    async request(body: string, timestamp = String(Math.floor(Date.now() / 1000))) {
-      const raw = await crypto.subtle.sign(
-        { name: "ECDSA", hash: "SHA-256" },
-        pair.privateKey,
-        utf8(timestamp + body),
-      );
-      const der = p1363ToDer(new Uint8Array(raw));
+    publicKey: sendgrid.publicKey,
+    async request(body: string, timestamp?: string) {
+      const signature = await sendgrid.sign(body, timestamp);
       return new Request("http://localhost/api/sendgrid-events", {
         method: "POST",
         body,
-        headers: {
-          "content-type": "application/json",
-          "x-twilio-email-event-webhook-signature": btoa(String.fromCharCode(...der)),
-          "x-twilio-email-event-webhook-timestamp": timestamp,
-        },
+        headers: { "content-type": "application/json", ...signature },
       });
     },
   };

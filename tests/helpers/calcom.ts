@@ -39,6 +39,15 @@ export function bookingEvent(
   });
 }
 
+/** A Cal.com person (organizer or attendee) as booking payloads carry them. */
+export const calcomPerson = (name: string, email: string) => ({
+  name,
+  email,
+  timeZone: "Europe/Berlin",
+  language: { locale: "de" },
+  utcOffset: 120,
+});
+
 export interface SignedPostOptions {
   secret?: string;
   signature?: string | null;
