@@ -11,6 +11,7 @@ import { getBooking } from "@/lib/store/bookings.ts";
 import { listBookingDeliveries } from "@/lib/store/deliveries.ts";
 import { startTestApp, type TestApp } from "./helpers/app.ts";
 import { calcomPerson, fixtureJson, type Json, signedWebhookRequest } from "./helpers/calcom.ts";
+import { kvProblems } from "./helpers/kv_invariants.ts";
 
 const START = { startTime: "2025-09-01T10:00:00Z", endTime: "2025-09-01T11:00:00Z" };
 const SEATS = { seatsPerTimeSlot: 5, seatsShowAttendees: false };
@@ -178,5 +179,27 @@ Deno.test("[booking:seats] repeated seat cancels keep the latest few distinct em
   assert.equal(booking?.cancelledSeats?.length, 10);
   assert.equal(booking?.cancelledSeats?.at(-1), "ben@example.com");
   assert.equal(booking?.cancelledSeats?.filter((e) => e === "ben@example.com").length, 1);
+  app.close();
+});
+
+Deno.test("[booking:seats] each seat leaving and the final cancellation each email staff once", async () => {
+  const app = await startTestApp();
+  const uid = crypto.randomUUID();
+  const carl = calcomPerson("Carl Seat", "carl@example.com");
+  for (const [n, who] of [ana, ben, carl].entries()) {
+    await post(app, seatBooked(uid, who, `2025-08-01T09:0${n}:00.000Z`));
+  }
+  await post(app, seatCancelled(uid, seatRow(ben, 2), "2025-08-02T09:00:00.000Z"));
+  // Cal.com's retry of the same seat's cancellation (new createdAt): no second email.
+  await post(app, seatCancelled(uid, seatRow(ben, 2), "2025-08-02T09:00:05.000Z"));
+  await post(app, seatCancelled(uid, seatRow(carl, 3), "2025-08-02T10:00:00.000Z"));
+  await post(app, bookingCancelled(uid, [ana], "2025-08-03T09:00:00.000Z"));
+  await post(app, bookingCancelled(uid, [ana], "2025-08-03T09:00:07.000Z"));
+
+  const emails = await emailsFor(app, uid, "BOOKING_CANCELLED");
+  assert.equal(emails.length, 3, "ben's seat, carl's seat, the whole booking");
+  assert.equal(emails.filter((e) => e.subject.startsWith("Seat cancelled")).length, 2);
+  assert.equal((await getBooking(app.kv, uid))?.status, "cancelled");
+  assert.deepEqual((await kvProblems(app.kv)).problems, []);
   app.close();
 });

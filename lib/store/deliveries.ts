@@ -1,6 +1,6 @@
 /**
  * Deliveries: one record per staff notification email, which is also the outbox entry that the
- * dispatchers drain. Owns `["delivery", id]`, `["delivery_for", bookingUid, trigger]` (one email
+ * dispatchers drain. Owns `["delivery", id]`, `["delivery_for", bookingUid, slot]` (one email
  * per booking per trigger), `["delivery_due", dueAt, id]` (what a sweep must look at),
  * `["delivery_by_booking", uid, id]`, `["delivery_by_status", status, id]` and the
  * `["counter", "deliveries", status]` counters; status changes live in delivery_transitions.ts,
@@ -57,6 +57,8 @@ export interface DeliveryRecord {
   id: string;
   bookingUid: string;
   trigger: string;
+  /** The once-only notification this email is, when not just its trigger (see notificationSlot). */
+  slot?: string;
   /** The event that asked for this email; the email is rendered from its stored body. */
   eventId: string;
   status: DeliveryStatus;
@@ -90,8 +92,8 @@ export interface DeliveryMessage {
 export const DELIVERY_CHANGE_KEY = ["meta", "last_delivery_change"] as const;
 
 export const deliveryKey = (id: string) => ["delivery", id] as const;
-export const notificationKey = (uid: string, trigger: string) =>
-  ["delivery_for", uid, trigger] as const;
+/** Guards "one email per booking uid per notification slot" (the slot is usually the trigger). */
+export const notificationKey = (uid: string, slot: string) => ["delivery_for", uid, slot] as const;
 export const dueKey = (dueAt: number, id: string) => ["delivery_due", dueAt, id] as const;
 export const statusKey = (status: DeliveryStatus, id: string) =>
   ["delivery_by_status", status, id] as const;
@@ -101,11 +103,21 @@ export interface NewDelivery {
   id: string;
   bookingUid: string;
   trigger: string;
+  slot?: string;
   eventId: string;
   now: Date;
   requestId?: string;
   /** Also put a message on the KV queue (QUEUE_MODE=kv). */
   enqueue: boolean;
+}
+
+/**
+ * Which once-only notification an event asks for. One email per booking uid per trigger, except
+ * that one seat's cancellation is its own notification (per attendee who left): staff still hear
+ * of the next seat leaving and of the whole booking being cancelled later.
+ */
+export function notificationSlot(trigger: string, seatLeaver?: string): string | undefined {
+  return seatLeaver ? `${trigger}:seat:${seatLeaver.toLowerCase()}` : undefined;
 }
 
 /** Adds a new queued delivery to the ingest commit (the outbox write). */
@@ -115,6 +127,7 @@ export function addDeliveryMutations(op: Deno.AtomicOperation, d: NewDelivery): 
     id: d.id,
     bookingUid: d.bookingUid,
     trigger: d.trigger,
+    slot: d.slot,
     eventId: d.eventId,
     status: "queued",
     createdAt: at,
@@ -125,8 +138,9 @@ export function addDeliveryMutations(op: Deno.AtomicOperation, d: NewDelivery): 
     providerEvents: [],
     requestId: d.requestId,
   };
-  op.check({ key: notificationKey(d.bookingUid, d.trigger), versionstamp: null })
-    .set(notificationKey(d.bookingUid, d.trigger), d.id)
+  const guard = notificationKey(d.bookingUid, d.slot ?? d.trigger);
+  op.check({ key: guard, versionstamp: null })
+    .set(guard, d.id)
     .set(deliveryKey(d.id), record)
     .set(dueKey(record.dueAt, d.id), null)
     .set(["delivery_by_booking", d.bookingUid, d.id], null)

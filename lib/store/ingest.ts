@@ -10,7 +10,7 @@ import type { ParsedDelivery } from "../calcom/event.ts";
 import { addBookingMutations, bookingChangesFor, bookingKey } from "./bookings.ts";
 import type { BookingRecord } from "./booking_projection.ts";
 import { adjustCounter } from "./counters.ts";
-import { addDeliveryMutations, notificationKey } from "./deliveries.ts";
+import { addDeliveryMutations, notificationKey, notificationSlot } from "./deliveries.ts";
 import {
   addEventMutations,
   bodyDigest,
@@ -64,7 +64,14 @@ export async function recordWebhook(
   const event = incoming.parsed.recognised ? incoming.parsed.event : undefined;
   const changes = event ? bookingChangesFor(event, id, received.toISOString()) : [];
   const notify = event?.kind === "booking" && options.notifyEvents.includes(event.trigger)
-    ? { uid: event.booking.uid, trigger: event.trigger }
+    ? {
+      uid: event.booking.uid,
+      trigger: event.trigger,
+      slot: notificationSlot(
+        event.trigger,
+        event.booking.seatCancellation ? event.booking.attendees[0]?.email : undefined,
+      ),
+    }
     : undefined;
   const trigger = event?.trigger ??
     (incoming.parsed.recognised ? undefined : incoming.parsed.trigger);
@@ -76,7 +83,7 @@ export async function recordWebhook(
   let assumeNew = startsBooking(incoming, changes.length);
   for (let attempt = 0; attempt < MAX_COMMIT_TRIES; attempt++) {
     const keys: Deno.KvKey[] = [digestKey(digest), ...changes.map((c) => bookingKey(c.uid))];
-    if (notify) keys.push(notificationKey(notify.uid, notify.trigger));
+    if (notify) keys.push(notificationKey(notify.uid, notify.slot ?? notify.trigger));
     const [existing, ...rest] = assumeNew ? keys.map(absent) : await kv.getMany(keys);
     assumeNew = false;
     if (existing.value) return await countDuplicate(kv, existing.value as string);
@@ -108,6 +115,7 @@ export async function recordWebhook(
         id: newId(received.getTime()),
         bookingUid: notify.uid,
         trigger: notify.trigger,
+        slot: notify.slot,
         eventId: id,
         now: received,
         requestId: incoming.requestId,

@@ -68,7 +68,7 @@ export async function kvProblems(kv: Deno.Kv): Promise<{ problems: string[]; cen
   const byStatus: Record<string, number> = {};
   for (const { value: d } of deliveries) {
     byStatus[d.status] = (byStatus[d.status] ?? 0) + 1;
-    const owner = await kv.get<string>(["delivery_for", d.bookingUid, d.trigger]);
+    const owner = await kv.get<string>(["delivery_for", d.bookingUid, d.slot ?? d.trigger]);
     if (owner.value !== d.id) problems.push(`delivery ${d.id}: not the booking's notification`);
     if (!eventIds.has(d.eventId)) problems.push(`delivery ${d.id}: its event is missing`);
   }
