@@ -141,3 +141,48 @@ Deno.test("a closed KV rejects every member, and the next commit still gets its 
   const again = await Promise.allSettled([groupedAtomic(store.kv).set(["q"], 1).commit()]);
   assert.equal(again[0].status, "rejected");
 });
+
+/** Makes `kv` refuse commits with more than `max` checks, as self-hosted denokv does (10). */
+function refuseCommitsOverChecks(kv: Deno.Kv, max: number) {
+  const refused = { groups: 0 };
+  const atomic = kv.atomic.bind(kv);
+  kv.atomic = () => {
+    const op = atomic();
+    let checks = 0;
+    const check = op.check.bind(op);
+    op.check = (...added) => {
+      checks += added.length;
+      return check(...added);
+    };
+    const commit = op.commit.bind(op);
+    op.commit = () => {
+      if (checks <= max) return commit();
+      refused.groups++;
+      return Promise.reject(new TypeError(`Too many checks (max ${max})`));
+    };
+    return op;
+  };
+  return refused;
+}
+
+Deno.test("a backend that refuses large commits gets smaller groups, and every member lands", async () => {
+  await using store = await countingKv();
+  const refused = refuseCommitsOverChecks(store.kv, 10);
+  const round = () =>
+    Promise.all([
+      inFlight(store.kv),
+      ...Array.from({ length: 20 }, () => {
+        const id = crypto.randomUUID();
+        return groupedAtomic(store.kv).check({ key: ["row", id], versionstamp: null })
+          .set(["row", id], 1).commit();
+      }),
+    ]);
+  assert.ok((await round()).every((r) => r.ok));
+  const refusedFirst = refused.groups;
+  assert.ok(refusedFirst >= 1, "the first group was too large");
+  assert.ok((await round()).every((r) => r.ok));
+  assert.equal(refused.groups, refusedFirst, "later groups fit");
+  let rows = 0;
+  for await (const _ of store.kv.list({ prefix: ["row"] })) rows++;
+  assert.equal(rows, 40);
+});

@@ -118,6 +118,11 @@ interface Pending {
 export class GroupCommitter {
   #waiting: Pending[] = [];
   #running = false;
+  /**
+   * Shrinks when a group is refused outright (a backend with lower limits than Deno KV's, e.g.
+   * self-hosted denokv's 10 checks), so later groups fit instead of failing and being re-sent.
+   */
+  #maxMembers = MAX_GROUP_MEMBERS;
 
   constructor(private readonly kv: Deno.Kv) {}
 
@@ -147,7 +152,7 @@ export class GroupCommitter {
     for (const pending of this.#waiting) {
       const { op } = pending;
       const fits = group.length === 0 ||
-        (group.length < MAX_GROUP_MEMBERS && withinLimits(total, op.size) &&
+        (group.length < this.#maxMembers && withinLimits(total, op.size) &&
           !conflicts(op, checked, written));
       if (!fits || rest.length > 0) {
         rest.push(pending); // later arrivals never overtake an earlier one left out
@@ -170,7 +175,8 @@ export class GroupCommitter {
         const result = await op.commit();
         if (result.ok) return group.forEach((p) => p.resolve(result));
       } catch {
-        // e.g. a limit the estimate missed: each member alone gets its own answer below
+        // A limit the estimate missed: smaller groups from now on; each member alone below.
+        this.#maxMembers = Math.max(1, Math.floor(group.length / 2));
       }
     }
     // One member, or a group that failed: which check failed is unknown, so each alone.
