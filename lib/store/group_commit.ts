@@ -174,9 +174,11 @@ export class GroupCommitter {
         for (const { op: member } of group) member.applyTo(op);
         const result = await op.commit();
         if (result.ok) return group.forEach((p) => p.resolve(result));
-      } catch {
-        // A limit the estimate missed: smaller groups from now on; each member alone below.
-        this.#maxMembers = Math.max(1, Math.floor(group.length / 2));
+      } catch (err) {
+        // KV reports a broken limit as a TypeError ("Too many checks (max 10)"): smaller groups
+        // from now on. Any other error (KV unreachable) leaves the size alone. Either way each
+        // member is tried alone below.
+        if (err instanceof TypeError) this.#maxMembers = Math.max(1, Math.floor(group.length / 2));
       }
     }
     // One member, or a group that failed: which check failed is unknown, so each alone.
