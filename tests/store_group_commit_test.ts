@@ -186,3 +186,22 @@ Deno.test("a backend that refuses large commits gets smaller groups, and every m
   for await (const _ of store.kv.list({ prefix: ["row"] })) rows++;
   assert.equal(rows, 40);
 });
+
+Deno.test("one member's oversized value does not shrink the groups after it", async () => {
+  await using store = await countingKv();
+  const burst = (big: boolean) =>
+    Promise.allSettled([
+      inFlight(store.kv),
+      ...Array.from({ length: 20 }, (_, i) =>
+        groupedAtomic(store.kv).set(
+          ["v", crypto.randomUUID()],
+          big && i === 5 ? new Uint8Array(70_000) : 1,
+        )
+          .commit()),
+    ]);
+  await burst(true);
+  const before = store.sent.commits;
+  const settled = await burst(false);
+  assert.ok(settled.every((s) => s.status === "fulfilled"));
+  assert.ok(store.sent.commits - before <= 2, `${store.sent.commits - before} commits for 21`);
+});

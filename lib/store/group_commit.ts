@@ -175,10 +175,10 @@ export class GroupCommitter {
         const result = await op.commit();
         if (result.ok) return group.forEach((p) => p.resolve(result));
       } catch (err) {
-        // KV reports a broken limit as a TypeError ("Too many checks (max 10)"): smaller groups
-        // from now on. Any other error (KV unreachable) leaves the size alone. Either way each
-        // member is tried alone below.
-        if (err instanceof TypeError) this.#maxMembers = Math.max(1, Math.floor(group.length / 2));
+        // A per-commit limit the estimate missed ("Too many checks (max 10)", "Total mutation
+        // size too large"): smaller groups from now on. A member's own fault ("Value too large")
+        // or an unreachable KV leaves the size alone. Either way each member is tried alone below.
+        if (isCommitLimit(err)) this.#maxMembers = Math.max(1, Math.floor(group.length / 2));
       }
     }
     // One member, or a group that failed: which check failed is unknown, so each alone.
@@ -216,6 +216,10 @@ function conflicts(op: GroupedAtomic, checked: Set<string>, written: Set<string>
   for (const key of op.checkedKeys) if (checked.has(key) || written.has(key)) return true;
   for (const key of op.writtenKeys) if (checked.has(key)) return true;
   return false;
+}
+
+function isCommitLimit(err: unknown): boolean {
+  return err instanceof TypeError && /^(Too many|Total)/.test(err.message);
 }
 
 function keyText(key: Deno.KvKey): string {
