@@ -83,6 +83,7 @@ export async function runSoak(o: SoakOptions) {
   );
   const sender: Sender = { answered: [], retries: 0, refused: [] };
   const kills: number[] = [];
+  const restarts: number[] = [];
   let next = 0;
   const senders = Array.from({ length: o.concurrency }, async () => {
     for (let i = next++; i < o.events; i = next++) {
@@ -97,6 +98,7 @@ export async function runSoak(o: SoakOptions) {
       await app.stop("SIGKILL");
       o.log(`  SIGKILL ${k} after ${sender.answered.length} answered; restarting`);
       app = await start();
+      restarts.push(Date.now());
     }
   })();
   await Promise.all([...senders, killer]);
@@ -116,6 +118,7 @@ export async function runSoak(o: SoakOptions) {
     answered: sender.answered,
     fakeRequests: sendgrid.fake.requests,
     kills,
+    restarts,
     sendTimeoutMs: SENDGRID_TIMEOUT_MS + 5000,
     senderRetries: sender.retries,
   });

@@ -1,8 +1,9 @@
 /**
  * The soak's verdict, from the KV file and the fake's log only: every event answered 2xx is
  * stored byte for byte; every notification went out exactly once or is dead/failed with a
- * reason; every duplicate send is explained by a crash window (a 202 shortly before a SIGKILL
- * whose message id the app never recorded); nothing stays in `sending` past its lease.
+ * reason; every duplicate send is explained by a crash window (a 202 the app never recorded,
+ * for a request that reached the fake shortly before a SIGKILL or before the restarted app was
+ * up); nothing stays in `sending` past its lease. Unexplained ones are listed with a timeline.
  * @module
  */
 import { bodyDigest, getEvent } from "@/lib/store/events.ts";
@@ -21,6 +22,8 @@ export interface SoakFacts {
   fakeRequests: TimedRequest[];
   /** When each SIGKILL happened (epoch ms). */
   kills: number[];
+  /** When the app started after each kill was listening again (epoch ms). */
+  restarts: number[];
   /** How long a send may take before the app gives up (a 202 this long before a kill may be lost). */
   sendTimeoutMs: number;
   senderRetries: number;
@@ -53,6 +56,8 @@ export async function verifySoak(kv: Deno.Kv, facts: SoakFacts, now = Date.now()
     unexplained: 0,
   };
   const more = { stuck: 0, pending: 0, sentButNotRecorded: 0, deadButSent: 0, dropsThenSent: 0 };
+  /** For each unexplained duplicate: the fake's sends and the app's attempts, relative to kills. */
+  const unexplained: string[] = [];
   const deliveries: DeliveryRecord[] = [];
   for await (const e of kv.list<DeliveryRecord>({ prefix: ["delivery"] })) deliveries.push(e.value);
   const known = new Set(deliveries.map((d) => d.id));
@@ -63,11 +68,14 @@ export async function verifySoak(kv: Deno.Kv, facts: SoakFacts, now = Date.now()
       if (sends.length === 1) c.once++;
       for (const extra of sends.filter((s) => s.messageId !== d.messageId)) {
         c.duplicates++;
-        const inWindow = facts.kills.some((k) =>
-          extra.at <= k && k - extra.at <= facts.sendTimeoutMs
+        const inWindow = facts.kills.some((k, i) =>
+          inCrashWindow(extra.at, k, facts.restarts[i] ?? k, facts.sendTimeoutMs)
         );
         if (inWindow) c.crashWindow++;
-        else c.unexplained++;
+        else {
+          c.unexplained++;
+          unexplained.push(timeline(d, sends, facts.kills));
+        }
       }
       if (drops.has(d.id)) more.dropsThenSent++;
     } else if (d.status === "dead" || d.status === "failed") {
@@ -93,5 +101,30 @@ export async function verifySoak(kv: Deno.Kv, facts: SoakFacts, now = Date.now()
     `requests (${(100 * failed / Math.max(1, facts.fakeRequests.length)).toFixed(1)}%), ` +
     `${more.dropsThenSent} emails resent after a dropped connection · KV invariants ` +
     (problems.length ? `BROKEN (${problems.slice(0, 3).join("; ")})` : "ok");
-  return { ok, verdict, lost, problems, counts: { ...c, ...more, phantom } };
+  return { ok, verdict, lost, problems, unexplained, counts: { ...c, ...more, phantom } };
+}
+
+/**
+ * A send the app never recorded is explained by a kill when it reached the fake at most one send
+ * timeout before the kill, or after it but before the restarted app listened: the fake notes a
+ * request when its handler runs, which on a loaded machine can be after the kill for a request
+ * the killed app had already written, and the new process sends nothing before it is up.
+ */
+function inCrashWindow(at: number, kill: number, restarted: number, timeoutMs: number) {
+  return at >= kill - timeoutMs && at <= restarted;
+}
+
+/** One line: a delivery's 202s at the fake and its recorded attempts, in ms since the first. */
+function timeline(d: DeliveryRecord, sends: { at: number; messageId?: string }[], kills: number[]) {
+  const t0 = Math.min(...sends.map((s) => s.at));
+  const rel = (at: number) => `${at - t0 >= 0 ? "+" : ""}${at - t0}`;
+  const attempts = d.attempts.map((a) =>
+    `${rel(Date.parse(a.at))}ms ${a.httpStatus ?? a.error ?? "?"} ${a.durationMs}ms` +
+    (a.messageId ? ` ${a.messageId === d.messageId ? "recorded" : "other id"}` : "")
+  );
+  return `delivery ${d.id} (${d.status}, ${d.attempts.length} attempts): 202s at ` +
+    sends.map((s) => `${rel(s.at)}ms${s.messageId === d.messageId ? " (recorded)" : ""}`).join(
+      ", ",
+    ) +
+    ` · kills at ${kills.map(rel).join(", ")}ms · attempts: ${attempts.join("; ")}`;
 }
