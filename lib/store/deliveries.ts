@@ -202,12 +202,15 @@ export async function listDueDeliveryIds(
   return ids;
 }
 
-/** The delivery SendGrid accepted with this `X-Message-Id`, if any. */
+/** The delivery SendGrid accepted with the first of these `X-Message-Id`s found, if any. */
 export async function findDeliveryByMessageId(
   kv: Deno.Kv,
-  messageId: string,
-): Promise<string | null> {
-  return (await kv.get<string>(messageKey(messageId))).value;
+  candidates: readonly string[],
+): Promise<{ messageId: string; deliveryId: string } | null> {
+  // One read for all candidates (getMany takes up to 10 keys); the first found wins.
+  const entries = await kv.getMany<string[]>(candidates.slice(0, 10).map(messageKey));
+  const i = entries.findIndex((e) => e.value !== null);
+  return i === -1 ? null : { messageId: candidates[i], deliveryId: entries[i].value! };
 }
 
 function getDeliveries(kv: Deno.Kv, ids: string[]): Promise<DeliveryRecord[]> {

@@ -103,9 +103,7 @@ async function matchMessage(
   e: SendgridEvent,
 ): Promise<{ messageId?: string; deliveryId?: string }> {
   if (!e.sgMessageId) return {};
-  for (const candidate of messageIdCandidates(e.sgMessageId)) {
-    const deliveryId = await findDeliveryByMessageId(kv, candidate);
-    if (deliveryId) return { messageId: candidate, deliveryId };
-  }
+  const found = await findDeliveryByMessageId(kv, messageIdCandidates(e.sgMessageId));
+  if (found) return found;
   return { messageId: e.messageId };
 }
