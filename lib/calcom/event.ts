@@ -172,6 +172,11 @@ function toEvent(trigger: Trigger, payload: unknown, createdAt?: string): Calcom
   }
 }
 
+/** For one seat's cancellation, the email of the attendee who left; otherwise undefined. */
+export function seatLeaver(facts: BookingFacts): string | undefined {
+  return facts.seatCancellation ? facts.attendees[0]?.email : undefined;
+}
+
 /**
  * Cal.com's seat cancel (handleSeats/cancel/cancelAttendeeSeat.ts) sends BOOKING_CANCELLED with
  * the booking's uid but only the leaving attendee, spread from their stored row (so it has a

@@ -4,7 +4,7 @@
  * `["booking_recent", firstEventId, uid]` and the `["counter", "bookings", status]` counters.
  * @module
  */
-import type { CalcomEvent } from "../calcom/event.ts";
+import { type CalcomEvent, seatLeaver } from "../calcom/event.ts";
 import {
   applyToBooking,
   type BookingChange,
@@ -51,8 +51,7 @@ export function bookingChangesFor(
       if (b.seatCancellation) {
         // Only the leaving attendee is listed: the booking's own facts stay as they are.
         const seat: HistoryEntry = { ...entry(), seatCancelled: true };
-        const cancelledSeat = b.attendees[0]?.email;
-        return [{ uid: b.uid, entry: seat, fallbackFacts: b, cancelledSeat, now }];
+        return [{ uid: b.uid, entry: seat, fallbackFacts: b, cancelledSeat: seatLeaver(b), now }];
       }
       const main: BookingChange = {
         uid: b.uid,

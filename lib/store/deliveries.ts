@@ -7,6 +7,7 @@
  * the rendered email in delivery_emails.ts.
  * @module
  */
+import { type BookingFacts, seatLeaver } from "../calcom/event.ts";
 import { adjustCounter } from "./counters.ts";
 import { listNewestFirst, readValues } from "./read_values.ts";
 
@@ -103,7 +104,8 @@ export interface NewDelivery {
   id: string;
   bookingUid: string;
   trigger: string;
-  slot?: string;
+  /** See notificationSlot; kept on the record only when it is not the trigger. */
+  slot: string;
   eventId: string;
   now: Date;
   requestId?: string;
@@ -112,12 +114,13 @@ export interface NewDelivery {
 }
 
 /**
- * Which once-only notification an event asks for. One email per booking uid per trigger, except
- * that one seat's cancellation is its own notification (per attendee who left): staff still hear
- * of the next seat leaving and of the whole booking being cancelled later.
+ * Which once-only notification an event is: its trigger, except that one seat's cancellation is
+ * its own notification (per attendee who left), so staff still hear of the next seat leaving and
+ * of the whole booking being cancelled later.
  */
-export function notificationSlot(trigger: string, seatLeaver?: string): string | undefined {
-  return seatLeaver ? `${trigger}:seat:${seatLeaver.toLowerCase()}` : undefined;
+export function notificationSlot(trigger: string, booking: BookingFacts): string {
+  const leaver = seatLeaver(booking);
+  return leaver ? `${trigger}:seat:${leaver.toLowerCase()}` : trigger;
 }
 
 /** Adds a new queued delivery to the ingest commit (the outbox write). */
@@ -127,7 +130,7 @@ export function addDeliveryMutations(op: Deno.AtomicOperation, d: NewDelivery): 
     id: d.id,
     bookingUid: d.bookingUid,
     trigger: d.trigger,
-    slot: d.slot,
+    ...(d.slot !== d.trigger ? { slot: d.slot } : {}),
     eventId: d.eventId,
     status: "queued",
     createdAt: at,
@@ -138,7 +141,7 @@ export function addDeliveryMutations(op: Deno.AtomicOperation, d: NewDelivery): 
     providerEvents: [],
     requestId: d.requestId,
   };
-  const guard = notificationKey(d.bookingUid, d.slot ?? d.trigger);
+  const guard = notificationKey(d.bookingUid, d.slot);
   op.check({ key: guard, versionstamp: null })
     .set(guard, d.id)
     .set(deliveryKey(d.id), record)

@@ -67,10 +67,7 @@ export async function recordWebhook(
     ? {
       uid: event.booking.uid,
       trigger: event.trigger,
-      slot: notificationSlot(
-        event.trigger,
-        event.booking.seatCancellation ? event.booking.attendees[0]?.email : undefined,
-      ),
+      slot: notificationSlot(event.trigger, event.booking),
     }
     : undefined;
   const trigger = event?.trigger ??
@@ -83,7 +80,7 @@ export async function recordWebhook(
   let assumeNew = startsBooking(incoming, changes.length);
   for (let attempt = 0; attempt < MAX_COMMIT_TRIES; attempt++) {
     const keys: Deno.KvKey[] = [digestKey(digest), ...changes.map((c) => bookingKey(c.uid))];
-    if (notify) keys.push(notificationKey(notify.uid, notify.slot ?? notify.trigger));
+    if (notify) keys.push(notificationKey(notify.uid, notify.slot));
     const [existing, ...rest] = assumeNew ? keys.map(absent) : await kv.getMany(keys);
     assumeNew = false;
     if (existing.value) return await countDuplicate(kv, existing.value as string);
