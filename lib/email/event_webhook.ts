@@ -96,8 +96,6 @@ export interface SendgridEvent {
   sgEventId: string;
   timestamp?: number;
   deliveryId?: string;
-  /** `X-Message-Id`: the part of `sg_message_id` before the first dot. */
-  messageId?: string;
   /** `sg_message_id` as sent: `<X-Message-Id>.<filter…>`, see `messageIdCandidates`. */
   sgMessageId?: string;
   reason?: string;
@@ -126,7 +124,6 @@ export function parseSendgridEvents(body: Uint8Array): SendgridEvent[] | null {
         ? e.timestamp
         : undefined,
       deliveryId: text(e.delivery_id),
-      messageId: text(e.sg_message_id)?.split(".")[0],
       sgMessageId: text(e.sg_message_id),
       reason: text(e.reason) ?? text(e.response),
     });

@@ -101,9 +101,10 @@ export class GroupedAtomic implements Deno.AtomicOperation {
 
   /** Sums, min and max commute, so they never conflict; sets and deletes are tracked. */
   #count(key: Deno.KvKey, value: unknown, tracked: boolean): void {
+    const keySize = keyBytes(key);
     this.size.mutations++;
-    this.size.keyBytes += keyBytes(key);
-    this.size.bytes += keyBytes(key) + valueBytes(value);
+    this.size.keyBytes += keySize;
+    this.size.bytes += keySize + valueBytes(value);
     if (tracked) this.writtenKeys.add(keyText(key));
   }
 }

@@ -103,7 +103,6 @@ async function matchMessage(
   e: SendgridEvent,
 ): Promise<{ messageId?: string; deliveryId?: string }> {
   if (!e.sgMessageId) return {};
-  const found = await findDeliveryByMessageId(kv, messageIdCandidates(e.sgMessageId));
-  if (found) return found;
-  return { messageId: e.messageId };
+  const candidates = messageIdCandidates(e.sgMessageId);
+  return await findDeliveryByMessageId(kv, candidates) ?? { messageId: candidates[0] };
 }
